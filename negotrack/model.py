@@ -1,0 +1,243 @@
+"""The records of negotrack: one pydantic model for every thing that is read, stored or reported.
+
+Everything that crosses a module boundary is one of these, so the shape of the data is described
+once, here, and validated where it enters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Precision = Literal["day", "week", "month"]
+Origin = Literal["extracted", "manual"]
+
+
+class Record(BaseModel):
+    """Base for stored records: unknown keys are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- the standard vocabulary ---------------------------------------------------------------
+
+
+class PhaseDef(Record):
+    name: str
+    description: str = ""
+
+
+class EventTypeDef(Record):
+    name: str
+    description: str = ""
+    cameo: str = ""
+
+
+class Vocabulary(Record):
+    """The standard phases and event types (states/vocabulary.yaml), plus a thread's own types."""
+
+    phases: tuple[PhaseDef, ...]
+    event_types: tuple[EventTypeDef, ...]
+
+    @property
+    def phase_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.phases)
+
+    @property
+    def event_type_names(self) -> tuple[str, ...]:
+        return tuple(e.name for e in self.event_types)
+
+
+# --- thread definitions --------------------------------------------------------------------
+
+
+class StateDef(Record):
+    name: str
+    phase: str
+    description: str = ""
+    final: bool = False
+
+
+class TransitionDef(Record):
+    """One edge: an event type moving the thread from any of `source` to `dest`.
+
+    `dest` None means the event is taken and recorded but the state stays (an internal
+    transition in `transitions`' terms): the `·` cells of the reference table.
+    """
+
+    trigger: str
+    source: tuple[str, ...]
+    dest: Optional[str] = None
+
+
+class ThreadDef(Record):
+    id: str
+    title: str
+    parties: tuple[str, ...] = ()
+    mediators: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    initial: str
+    states: tuple[StateDef, ...]
+    transitions: tuple[TransitionDef, ...]
+    event_types: tuple[EventTypeDef, ...] = ()
+    cues: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    path: str = ""
+
+    def phase_of(self, state: str) -> str:
+        for s in self.states:
+            if s.name == state:
+                return s.phase
+        raise KeyError(state)
+
+    def states_in_phase(self, phase: str) -> list[str]:
+        return [s.name for s in self.states if s.phase == phase]
+
+
+# --- the event log -------------------------------------------------------------------------
+
+
+class Source(Record):
+    """The article an event was read from; sha256 pins the exact text the quote is in."""
+
+    path: str
+    title: str = ""
+    outlet: str = ""
+    url: Optional[str] = None
+    sha256: str = ""
+
+
+class Evidence(Record):
+    """The exact words, and where they stand in the article text (character offsets)."""
+
+    quote: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Event(Record):
+    id: str = ""
+    thread: str
+    type: str
+    date: dt.date
+    date_precision: Precision = "day"
+    expected: Optional[dt.date] = None
+    expected_precision: Optional[Precision] = None
+    reported: dt.date
+    source: Source
+    evidence: Evidence
+    actor: Optional[str] = None
+    attribution: Optional[str] = None
+    disputed_by: Optional[str] = None
+    origin: Origin = "extracted"
+    cue: Optional[str] = None
+    confidence: Optional[float] = None
+    note: Optional[str] = None
+
+    def content_id(self) -> str:
+        """A stable id from what the event says and where: the same reading gives the same id."""
+        key = "\x1f".join(
+            [
+                self.thread,
+                self.type,
+                self.date.isoformat(),
+                self.expected.isoformat() if self.expected else "",
+                self.source.sha256 or self.source.path,
+                str(self.evidence.start),
+                str(self.evidence.end),
+            ]
+        )
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+    def with_id(self) -> "Event":
+        return self if self.id else self.model_copy(update={"id": self.content_id()})
+
+
+# --- replay results ------------------------------------------------------------------------
+
+Outcome = Literal["moved", "unchanged", "rejected"]
+
+
+class SourceRef(Record):
+    """A compact pointer to one article backing a happening."""
+
+    path: str
+    title: str = ""
+    outlet: str = ""
+    reported: dt.date
+    quote: str
+
+
+class Step(Record):
+    """One row of the audit: what one happening did to one thread."""
+
+    event_id: str
+    date: dt.date
+    type: str
+    outcome: Outcome
+    from_state: str
+    to_state: str
+    from_phase: str
+    to_phase: str
+    reason: str = ""
+    sources: tuple[SourceRef, ...]
+    expected: Optional[dt.date] = None
+
+
+class ThreadStatus(Record):
+    thread: str
+    title: str
+    state: str
+    phase: str
+    since: Optional[dt.date]
+    last_event: Optional[Step]
+    events: int
+    rejected: int
+    warnings: tuple[str, ...] = ()
+
+
+# --- articles and extraction ---------------------------------------------------------------
+
+
+class Article(Record):
+    """An article as read: `text` is exactly what evidence spans index into and sha256 hashes.
+
+    For plain text and Markdown it is the whole file as decoded; for HTML it is the main text
+    drawn from the page. `body_start` is where the body begins (after front matter, headline,
+    caption and date line), so extraction does not read the headline as news of its own.
+    """
+
+    path: str
+    text: str
+    title: str = ""
+    published: dt.date
+    outlet: str = ""
+    url: Optional[str] = None
+    body_start: int = 0
+    sha256: str
+
+    def source(self) -> Source:
+        return Source(path=self.path, title=self.title, outlet=self.outlet, url=self.url, sha256=self.sha256)
+
+
+class Discarded(Record):
+    """A cue that fired but drew no event, kept so `extract` can say why (never replayed)."""
+
+    path: str
+    thread: Optional[str]
+    type: str
+    cue: str
+    quote: str
+    start: int
+    end: int
+    reason: str
+
+
+class Extraction(Record):
+    """What one article yields: events to record, and the cues set aside with their reasons."""
+
+    article: Article
+    events: tuple[Event, ...]
+    discarded: tuple[Discarded, ...] = ()
