@@ -1,0 +1,4 @@
+from negotrack.cli import main
+import sys
+
+sys.exit(main())

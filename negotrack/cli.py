@@ -1,0 +1,384 @@
+"""The `negotrack` command: read articles → draw events → record them → replay → report.
+
+Bad input is reported as one line per problem naming file and line, with exit status 2 and no
+traceback. Heavy imports are made inside the commands, so a warm `status` starts quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence
+
+from negotrack.errors import InputError, InputErrors
+
+EXIT_BAD_INPUT = 2
+
+
+# --- output helpers ------------------------------------------------------------------------
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def table(headers: Sequence[str], rows: list[Sequence[str]]) -> str:
+    """A plain aligned text table: readable in a terminal, a pipe and a log file alike."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    fmt = lambda row: "  ".join(c.ljust(widths[i]) for i, c in enumerate(row)).rstrip()  # noqa: E731
+    lines = [fmt(headers), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
+    return "\n".join(lines)
+
+
+def short(text: str, width: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def parse_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _workspace(args: argparse.Namespace):
+    from negotrack.workspace import resolve
+
+    return resolve(getattr(args, "workspace", None))
+
+
+# --- commands ------------------------------------------------------------------------------
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from negotrack.report import statuses
+
+    ws = _workspace(args)
+    result = statuses(ws, args.as_of, args.known_at, use_snapshot=not args.no_cache)
+    if args.json:
+        emit_json(result)
+        return 0
+    rows = []
+    for s in result:
+        last = s["last_event"]
+        rows.append(
+            [
+                s["thread"],
+                s["state"],
+                s["phase"],
+                s["since"] or "-",
+                f"{last['date']} {last['type']}" if last else "-",
+                str(s["events"]),
+                str(s["rejected"]),
+            ]
+        )
+    print(table(["thread", "state", "phase", "since", "put there by", "events", "rejected"], rows))
+    for s in result:
+        last = s["last_event"]
+        print(f"\n{s['thread']} — {s['title']}")
+        if last:
+            sources = last["sources"]
+            first = sources[0]
+            backing = f" (+{len(sources) - 1} more source(s))" if len(sources) > 1 else ""
+            print(f"  {last['date']} {last['type']}: {last['from_state']} → {last['to_state']}")
+            print(f"  “{short(first['quote'], 200)}”")
+            print(f"  — {first['path']}, {first['outlet'] or 'reported'} {first['reported']}{backing}")
+        for w in s["warnings"]:
+            print(f"  warning: {w}")
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from negotrack.report import audit
+
+    ws = _workspace(args)
+    result, steps = audit(ws, args.thread, args.as_of, args.known_at)
+    if args.json:
+        emit_json([s.model_dump(mode="json") for s in steps])
+        return 0
+    thread = result.thread
+    print(f"{thread.id} — {thread.title}")
+    print(f"starts in {result.initial} ({thread.phase_of(result.initial)})\n")
+    rows = []
+    for s in steps:
+        if s.outcome == "rejected":
+            move = f"REJECTED ({s.reason})"
+        elif s.outcome == "unchanged":
+            move = f"{s.from_state} (unchanged)"
+        else:
+            move = f"{s.from_state} → {s.to_state}"
+        src = s.sources[0]
+        more = f" +{len(s.sources) - 1}" if len(s.sources) > 1 else ""
+        rows.append([s.date.isoformat(), s.type, move, f"{src.path}{more}", "“" + short(src.quote, 70) + "”"])
+    print(table(["date", "event", "from → to", "source", "quote"], rows))
+    print(f"\nnow: {result.state} ({result.phase}); {len(steps)} happening(s), {result.rejected} rejected")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from negotrack.definitions import load_definitions
+    from negotrack.eventlog import read_events
+    from negotrack.report import article_problems
+    from negotrack.workspace import Workspace, resolve, shipped_file
+
+    problems: list[str] = []
+    target = Path(args.path) if args.path else None
+    if target is not None and not target.exists():
+        raise InputError(str(target), "no such file or folder")
+    if target is not None and target.is_file():
+        from negotrack.definitions import load_thread, load_vocabulary
+
+        vocab_file = target.parent / "vocabulary.yaml"
+        vocabulary = load_vocabulary(vocab_file if vocab_file.exists() else shipped_file("vocabulary.yaml"))
+        if target.name != "vocabulary.yaml":
+            load_thread(target, vocabulary)
+        print(f"{target}: ok")
+        return 0
+    ws = Workspace(target) if target is not None else _workspace(args)
+    states_dir = ws.states_dir
+    vocabulary, threads = load_definitions(states_dir, fallback_vocabulary=shipped_file("vocabulary.yaml"))
+    known = ws.known_types()
+    count = 0
+    for path in ws.log_files():
+        shown = ws.display(path)
+        try:
+            events = read_events(path, shown)
+        except InputError as exc:
+            problems.append(exc.message)
+            continue
+        for line_no, event in enumerate(events, 1):
+            where = f"{shown}:{line_no}"
+            count += 1
+            if event.thread not in known:
+                problems.append(f"{where}: unknown thread {event.thread!r}")
+                continue
+            if event.type not in known[event.thread]:
+                problems.append(f"{where}: unknown event type {event.type!r} for {event.thread}")
+            if event.id != event.content_id():
+                problems.append(f"{where}: id {event.id!r} does not match the event's content ({event.content_id()})")
+            problems.extend(article_problems(ws, event, where))
+    if problems:
+        raise InputErrors([InputError(p.split(":", 1)[0], p.split(": ", 1)[1] if ": " in p else p) for p in problems])
+    print(f"{ws.root}: {len(threads)} thread(s), {len(vocabulary.event_types)} event types, {count} event(s): ok")
+    return 0
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from negotrack.machines import graph
+    from negotrack.report import statuses
+
+    ws = _workspace(args)
+    thread = ws.thread(args.thread)
+    current = next(s["state"] for s in statuses(ws) if s["thread"] == thread.id)
+    try:
+        print(graph(thread, current, args.format))
+    except ImportError:
+        raise InputError(args.thread, "the dot format needs the `graphviz` Python package (pip install graphviz)") from None
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from negotrack.workspace import init_workspace
+
+    target = init_workspace(Path(args.dir))
+    if args.json:
+        emit_json({"workspace": str(target.resolve())})
+    else:
+        print(f"new workspace in {target}: states/ (vocabulary, lexicon, threads), events/, articles/")
+    return 0
+
+
+def cmd_add_event(args: argparse.Namespace) -> int:
+    from negotrack.record import add_manual_event
+
+    ws = _workspace(args)
+    event, path = add_manual_event(
+        ws,
+        thread_id=args.thread,
+        event_type=args.type,
+        article=Path(args.article),
+        quote=args.quote,
+        date=args.date,
+        precision=args.precision,
+        expected=args.expected,
+        published=args.published,
+        actor=args.actor,
+        attribution=args.attribution,
+        note=args.note,
+    )
+    if args.json:
+        emit_json(event.model_dump(mode="json"))
+    else:
+        print(f"recorded {event.id}: {event.thread} {event.type} {event.date} in {ws.display(path)}")
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from negotrack.record import extract_files
+
+    ws = _workspace(args)
+    results, failures = extract_files(ws, [Path(p) for p in args.files], args.published)
+    if args.json:
+        out = []
+        for ex in results:
+            for e in ex.events:
+                out.append(
+                    {
+                        "file": ex.article.path,
+                        "thread": e.thread,
+                        "type": e.type,
+                        "date": e.date.isoformat(),
+                        "date_precision": e.date_precision,
+                        "expected": e.expected.isoformat() if e.expected else None,
+                        "evidence": e.evidence.quote,
+                        "span": [e.evidence.start, e.evidence.end],
+                        "cue": e.cue,
+                        "confidence": e.confidence,
+                        "actor": e.actor,
+                        "attribution": e.attribution,
+                        "disputed_by": e.disputed_by,
+                        "id": e.id,
+                    }
+                )
+            if args.discarded:
+                for d in ex.discarded:
+                    out.append({"file": d.path, "discarded": True, **d.model_dump(mode="json")})
+        emit_json(out)
+    else:
+        for ex in results:
+            print(f"{ex.article.path} (published {ex.article.published}): {len(ex.events)} event(s)")
+            for e in ex.events:
+                exp = f" expected {e.expected}" if e.expected else ""
+                who = f" [{e.attribution}]" if e.attribution else ""
+                print(f"  {e.date} {e.thread} {e.type}{exp}{who}  cue={e.cue!r}")
+                print(f"    “{short(e.evidence.quote, 160)}”")
+            if args.discarded:
+                for d in ex.discarded:
+                    print(f"  discarded {d.thread or '-'} {d.type} ({d.reason}): “{short(d.quote, 100)}”")
+    for failure in failures:
+        print(f"error: {failure.message}", file=sys.stderr)
+    return EXIT_BAD_INPUT if failures else 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from negotrack.record import ingest
+
+    ws = _workspace(args)
+    summary, failures = ingest(ws, [Path(p) for p in args.paths], args.published, progress=not args.json)
+    if args.json:
+        emit_json({**summary, "errors": [f.message for f in failures]})
+    else:
+        print(
+            f"{summary['articles']} article(s): {summary['new']} new, {summary['replaced']} changed and replaced, "
+            f"{summary['unchanged']} unchanged; {summary['events']} event(s) recorded"
+        )
+        for path in summary["replaced_files"]:
+            print(f"  changed since last ingest, events replaced: {path}")
+    for failure in failures:
+        print(f"error: {failure.message}", file=sys.stderr)
+    return EXIT_BAD_INPUT if failures else 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from negotrack.evaluate import evaluate_corpus, render_report
+    from negotrack.lexicon import load_lexicon
+
+    ws = _workspace(args)
+    corpus = Path(args.corpus)
+    if not (corpus / "gold.yaml").exists():
+        raise InputError(str(corpus), "no gold.yaml in this folder")
+    vocabulary, threads = ws.definitions
+    report = evaluate_corpus(corpus, vocabulary, threads, load_lexicon(ws.lexicon_path()))
+    if args.json:
+        emit_json(report.model_dump(mode="json"))
+    else:
+        print(render_report(report))
+    return 0
+
+
+# --- the parser ----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--workspace", "-w", default=argparse.SUPPRESS, help="workspace folder (default: $NEGOTRACK_WORKSPACE, the current folder, or the shipped one)")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
+    clocks = argparse.ArgumentParser(add_help=False)
+    clocks.add_argument("--as-of", type=parse_date, metavar="DATE", help="only events that happened by DATE")
+    clocks.add_argument("--known-at", type=parse_date, metavar="DATE", help="only events from articles published by DATE")
+
+    parser = argparse.ArgumentParser(prog="negotrack", description="Track diplomatic negotiations from the news, with evidence.", parents=[common])
+    from negotrack import __version__
+
+    parser.add_argument("--version", action="version", version=f"negotrack {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help: str, parents=(common,)) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help, parents=list(parents))
+        p.set_defaults(func=func)
+        return p
+
+    p = add("status", cmd_status, "where each talk stands, with the quote that put it there", (common, clocks))
+    p.add_argument("--no-cache", action="store_true", help="replay from the log, ignoring the snapshot")
+    p = add("replay", cmd_replay, "the audit trail of one thread: every event, from → to or rejected", (common, clocks))
+    p.add_argument("thread")
+    p = add("validate", cmd_validate, "check definitions and the event log (every problem, with file:line)")
+    p.add_argument("path", nargs="?", help="a workspace folder or one definition file")
+    p = add("graph", cmd_graph, "draw a thread's machine (transitions' own diagrams), current state marked")
+    p.add_argument("thread")
+    p.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
+    p = add("init", cmd_init, "create a new workspace with the standard vocabulary and threads, and no events")
+    p.add_argument("dir")
+    p = add("add-event", cmd_add_event, "record one event by hand, with its article and exact quote")
+    p.add_argument("thread")
+    p.add_argument("type")
+    p.add_argument("--article", required=True, help="the article file the quote is in")
+    p.add_argument("--quote", required=True, help="the exact words in the article")
+    p.add_argument("--date", type=parse_date, help="when it happened (default: the article's date)")
+    p.add_argument("--precision", choices=["day", "week", "month"], default="day")
+    p.add_argument("--expected", type=parse_date, help="planned date (talks_scheduled)")
+    p.add_argument("--published", type=parse_date, help="the article's publication date, if the file has none")
+    p.add_argument("--actor")
+    p.add_argument("--attribution", help="who says so")
+    p.add_argument("--note")
+    p = add("extract", cmd_extract, "print the events drawn from articles; writes nothing")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--published", type=parse_date, help="publication date for articles that have none")
+    p.add_argument("--discarded", action="store_true", help="also show cues set aside (negated, conditional, ...) and why")
+    p = add("ingest", cmd_ingest, "draw events from articles and record them in the workspace")
+    p.add_argument("paths", nargs="+", metavar="FILE|DIR")
+    p.add_argument("--published", type=parse_date, help="publication date for articles that have none")
+    p = add("eval", cmd_eval, "score extraction and phases against a folder's gold.yaml")
+    p.add_argument("corpus", metavar="CORPUS_DIR")
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.json = getattr(args, "json", False)
+    try:
+        return args.func(args)
+    except InputErrors as exc:
+        for err in exc.errors:
+            print(f"error: {err.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except InputError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

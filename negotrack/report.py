@@ -1,0 +1,152 @@
+"""Report: turn replay results into the records users read (status per thread, audit rows).
+
+`status` on an unchanged log is answered from a snapshot keyed by the size and modification
+time of every definition and event file, so it stays fast however long the log grows; any
+change to any of those files invalidates it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Optional
+
+import orjson
+
+from negotrack import __version__
+from negotrack.eventlog import LogEntry, atomic_write, read_event_at
+from negotrack.model import Event, SourceRef, Step, ThreadStatus
+from negotrack.replay import ReplayResult, Row, replay
+from negotrack.workspace import Workspace
+
+SNAPSHOT = "status-snapshot.json"
+
+
+def source_ref(event: Event) -> SourceRef:
+    return SourceRef(
+        path=event.source.path,
+        title=event.source.title,
+        outlet=event.source.outlet,
+        reported=event.reported,
+        quote=event.evidence.quote,
+    )
+
+
+def step(row: Row, result: ReplayResult, lookup) -> Step:
+    """A full audit row: `lookup` turns a log entry into its full Event for the quote."""
+    events = [lookup(entry) for entry in row.entries]
+    first = events[0]
+    return Step(
+        event_id=first.id,
+        date=first.date,
+        type=first.type,
+        outcome=row.outcome,  # type: ignore[arg-type]
+        from_state=row.from_state,
+        to_state=row.to_state,
+        from_phase=result.thread.phase_of(row.from_state),
+        to_phase=result.thread.phase_of(row.to_state),
+        reason=row.reason,
+        sources=tuple(source_ref(e) for e in events),
+        expected=first.expected,
+    )
+
+
+def _fingerprint(ws: Workspace, as_of: Optional[dt.date], known_at: Optional[dt.date]) -> str:
+    digest = hashlib.sha256(f"{__version__}|{as_of}|{known_at}|{ws.root}".encode())
+    for path in ws.fingerprint_files():
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            continue
+        digest.update(f"{path}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def statuses(ws: Workspace, as_of: Optional[dt.date] = None, known_at: Optional[dt.date] = None, use_snapshot: bool = True) -> list[dict]:
+    """Status of every thread, as JSON-ready dicts (the snapshot stores exactly these)."""
+    key = _fingerprint(ws, as_of, known_at) if use_snapshot else ""
+    snapshot = ws.cache_dir / SNAPSHOT
+    if use_snapshot and snapshot.exists():
+        try:
+            saved = orjson.loads(snapshot.read_bytes())
+            if saved.get("key") == key:
+                return saved["statuses"]
+        except (orjson.JSONDecodeError, OSError, AttributeError):
+            pass  # a damaged snapshot is only a cache: recompute
+    out = [s.model_dump(mode="json") for s in compute_statuses(ws, as_of, known_at)]
+    if use_snapshot:
+        try:
+            atomic_write(snapshot, orjson.dumps({"key": key, "statuses": out}))
+        except OSError:
+            pass  # a read-only workspace still gets its answer, only slower next time
+    return out
+
+
+def compute_statuses(ws: Workspace, as_of: Optional[dt.date] = None, known_at: Optional[dt.date] = None) -> list[ThreadStatus]:
+    files, per_thread = ws.entries()
+
+    def lookup(entry: LogEntry) -> Event:
+        return read_event_at(files[entry.file], entry.line)
+
+    out = []
+    for thread_id in sorted(ws.threads):
+        thread = ws.threads[thread_id]
+        result = replay(thread, per_thread[thread_id], as_of=as_of, known_at=known_at)
+        out.append(thread_status(result, lookup))
+    return out
+
+
+def thread_status(result: ReplayResult, lookup) -> ThreadStatus:
+    warnings = []
+    if result.rejected:
+        warnings.append(f"{result.rejected} event(s) rejected: see `negotrack replay {result.thread.id}`")
+    if not result.rows:
+        warnings.append("no events recorded")
+    shown = result.moved_by or (result.rows[-1] if result.rows else None)
+    return ThreadStatus(
+        thread=result.thread.id,
+        title=result.thread.title,
+        state=result.state,
+        phase=result.phase,
+        since=dt.date.fromisoformat(result.since) if result.since else None,
+        last_event=step(shown, result, lookup) if shown else None,
+        events=result.events,
+        rejected=result.rejected,
+        warnings=tuple(warnings),
+    )
+
+
+def audit(ws: Workspace, thread_id: str, as_of: Optional[dt.date] = None, known_at: Optional[dt.date] = None) -> tuple[ReplayResult, list[Step]]:
+    thread = ws.thread(thread_id)
+    records = ws.events_of(thread_id)
+    events = [e for e, _ in records]
+    result = replay(thread, events, as_of=as_of, known_at=known_at)
+    steps = [step(row, result, lambda entry: events[entry.file]) for row in result.rows]
+    return result, steps
+
+
+def article_problems(ws: Workspace, event: Event, where: str) -> list[str]:
+    """Why an event's quote cannot be found in its article (empty when all is well)."""
+    from negotrack.articles import read_article
+    from negotrack.errors import InputError
+
+    path = ws.article_path(event.source.path)
+    if not path.exists():
+        return [f"{where}: article {event.source.path} not found"]
+    try:
+        article = read_article(path, published=event.reported)
+    except InputError as exc:
+        return [f"{where}: {exc.message}"]
+    text = article.text
+    quote = event.evidence.quote
+    if text[event.evidence.start : event.evidence.end] == quote:
+        return []
+    found = text.find(quote)
+    if found >= 0:
+        return [f"{where}: quote is in {event.source.path} at {found}-{found + len(quote)}, not at {event.evidence.start}-{event.evidence.end}"]
+    return [f"{where}: quote not found in {event.source.path}: {quote[:60]!r}"]
+
+
+def snapshot_path(ws: Workspace) -> Path:
+    return ws.cache_dir / SNAPSHOT
