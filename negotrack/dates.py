@@ -35,16 +35,18 @@ _MONTH_NAMES = (
 _WEEKDAY_NAMES = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 
 # Month words (capitalised only: "march" and "may" in lower case are a verb and a modal).
-_MONTH_NUMBER: dict[str, int] = {name: i + 1 for i, name in enumerate(_MONTH_NAMES)}
-for _abbr, _num in {
+_MONTH_NUMBER: dict[str, int] = {name: i + 1 for i, name in enumerate(_MONTH_NAMES)} | {
     "Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7,
     "Aug": 8, "Sep": 9, "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12,
-}.items():
-    _MONTH_NUMBER[_abbr] = _num
+}
 _WEEKDAY_NUMBER: dict[str, int] = {name: i for i, name in enumerate(_WEEKDAY_NAMES)}
 
-# Longest names first so "June" is not read as "Jun" + "e".
-_MONTH_ANY = "(?:" + "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True)) + r")\.?(?![A-Za-z])"
+# Full names before abbreviations so "June" is not read as "Jun" + "e"; only an abbreviation
+# takes a dot ("Sept."), so a full name does not swallow the full stop after it.
+_MONTH_ABBR = sorted(set(_MONTH_NUMBER) - set(_MONTH_NAMES), key=len, reverse=True)
+_MONTH_ANY = (
+    "(?:" + "|".join(_MONTH_NAMES) + "|(?:" + "|".join(_MONTH_ABBR) + r")\.?)(?![A-Za-z])"
+)
 _MONTH_FULL = "(?:" + "|".join(_MONTH_NAMES) + r")(?![A-Za-z'’])"
 _WEEKDAY = "(?:" + "|".join(_WEEKDAY_NAMES) + ")"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d\w])"
@@ -62,47 +64,52 @@ def _cap(word: str) -> str:
     return f"[{word[0].upper()}{word[0].lower()}]{word[1:]}"
 
 
-# Every alternative starts at a word boundary; checking that once, up front, keeps the scan fast.
+# Every alternative starts a word, and its lookahead names the characters it can start with:
+# checking these first keeps the scan fast (the engine cannot rule alternatives out by itself).
 _PATTERN = re.compile(
-    r"\b(?:"
+    r"(?<!\w)(?:"
     + "|".join(
         [
-            r"(?P<iso>(?<!-)(?P<iso_y>\d{4})-(?P<iso_m>\d\d)-(?P<iso_d>\d\d)(?![\d-]))",
+            r"(?=\d)(?P<iso>(?<!-)(?P<iso_y>\d{4})-(?P<iso_m>\d\d)-(?P<iso_d>\d\d)(?![\d-]))",
             # "Thursday, March 21, 2024" / "April 7" / "Sept. 1"
-            rf"(?P<mdy>(?:{_WEEKDAY},?\s+)?(?P<mdy_m>{_MONTH_ANY})\s+(?P<mdy_d>{_DAY})"
+            rf"(?=[A-Z])(?P<mdy>(?:{_WEEKDAY},?\s+)?(?P<mdy_m>{_MONTH_ANY})\s+(?P<mdy_d>{_DAY})"
             rf"(?:,?\s+(?P<mdy_y>{_YEAR}))?)",
             # "7 April 2024" / "the 7th of April"
-            rf"(?P<dmy>(?:{_WEEKDAY},?\s+)?(?P<dmy_d>{_DAY})\s+(?:of\s+)?(?P<dmy_m>{_MONTH_ANY})"
-            rf"(?:,?\s+(?P<dmy_y>{_YEAR}))?)",
+            rf"(?=[\dA-Z])(?P<dmy>(?:{_WEEKDAY},?\s+)?(?P<dmy_d>{_DAY})\s+(?:of\s+)?"
+            rf"(?P<dmy_m>{_MONTH_ANY})(?:,?\s+(?P<dmy_y>{_YEAR}))?)",
             # "April 2024"
-            rf"(?P<my>(?P<my_m>{_MONTH_ANY})\s+(?P<my_y>{_YEAR}))",
+            rf"(?=[A-Z])(?P<my>(?P<my_m>{_MONTH_ANY})\s+(?P<my_y>{_YEAR}))",
             # "in April", "mid-June" (a bare month name alone may be a person: "May")
-            rf"(?P<month>(?=[A-Z])(?:{_MONTH_LEAD})(?P<month_m>{_MONTH_FULL})(?!\s*\d))",
+            rf"(?=[A-Z])(?P<month>(?:{_MONTH_LEAD})(?P<month_m>{_MONTH_FULL})(?!\s*\d))",
             # "on the 7th" (not "the 7th round", "the 7th of April")
-            rf"(?P<nth>(?<=[Oo]n )the\s+(?P<nth_d>{_DAY})(?!\s+[a-z])(?!\s+{_MONTH_ANY}))",
-            rf"(?P<rel_day>(?:[Tt]he day (?:before yesterday|after tomorrow)|{_cap('yesterday')}"
-            rf"|(?:{_cap('earlier')} |{_cap('later')} )?{_cap('today')}|{_cap('tonight')}"
-            rf"|{_cap('tomorrow')}|{_cap('last')} night"
+            rf"(?=t)(?P<nth>(?<=[Oo]n )the\s+(?P<nth_d>{_DAY})(?!\s+[a-z])(?!\s+{_MONTH_ANY}))",
+            rf"(?=[TtYyLlEe])(?P<rel_day>(?:[Tt]he day (?:before yesterday|after tomorrow)"
+            rf"|{_cap('yesterday')}|(?:{_cap('earlier')} |{_cap('later')} )?{_cap('today')}"
+            rf"|{_cap('tonight')}|{_cap('tomorrow')}|{_cap('last')} night"
             rf"|{_cap('this')} (?:morning|afternoon|evening))\b)",
-            rf"(?P<weekend>(?:{_cap('last')}|{_cap('this')}|{_cap('next')}"
+            rf"(?=[LlTtNnOoAaDd])(?P<weekend>(?:{_cap('last')}|{_cap('this')}|{_cap('next')}"
             rf"|{_cap('over')} the|{_cap('at')} the|{_cap('during')} the) weekend\b)",
-            rf"(?P<week>(?:(?:{_cap('earlier')} |{_cap('later')} )?{_cap('this')}|{_cap('last')}"
-            rf"|{_cap('next')}) week\b)",
-            rf"(?P<rel_month>(?:(?:{_cap('earlier')} |{_cap('later')} )?{_cap('this')}"
-            rf"|{_cap('last')}|{_cap('next')}) month\b)",
-            rf"(?P<weekday>(?:(?P<wd_mod>{_cap('last')}|{_cap('next')}|{_cap('this')})\s+)?"
-            rf"(?P<wd>{_WEEKDAY}){_TIME_OF_DAY}\b)",
+            rf"(?=[EeLlTtNn])(?P<week>(?:(?:{_cap('earlier')} |{_cap('later')} )?{_cap('this')}"
+            rf"|{_cap('last')}|{_cap('next')}) week\b)",
+            rf"(?=[EeLlTtNn])(?P<rel_month>(?:(?:{_cap('earlier')} |{_cap('later')} )?"
+            rf"{_cap('this')}|{_cap('last')}|{_cap('next')}) month\b)",
+            rf"(?=[LlNnTtMWFS])(?P<weekday>(?:(?P<wd_mod>{_cap('last')}|{_cap('next')}"
+            rf"|{_cap('this')})\s+)?(?P<wd>{_WEEKDAY}){_TIME_OF_DAY}\b)",
         ]
     )
     + ")"
 )
 
-# Cheap test run first: most sentences name no date at all. A number alone is no date: it needs
-# a month name, an ISO form or an ordinal ("the 7th"), so bare digits do not pass.
-_PREFILTER = re.compile(
-    r"\d-\d\d-|\d(?:st|nd|rd|th)\b|day|night|omorrow|week|month|morning|afternoon|evening|"
-    + "|".join(sorted({n[:3] for n in _MONTH_NAMES}))
+# A cheap test run first, as most sentences name no date at all: every phrase above holds one of
+# these strings, or a number that is an ordinal ("the 7th") or part of an ISO date.
+_ANCHORS = ("day", "night", "omorrow", "week", "month", "morning", "afternoon", "evening") + tuple(
+    name[:3] for name in _MONTH_NAMES
 )
+_NUMERIC_ANCHOR = re.compile(r"\d(?:st|nd|rd|th)\b|\d-\d\d-")
+
+
+def _may_hold_date(text: str) -> bool:
+    return any(a in text for a in _ANCHORS) or _NUMERIC_ANCHOR.search(text) is not None
 
 
 # --- resolution ------------------------------------------------------------------------------
@@ -184,7 +191,10 @@ _Resolved = Optional[tuple[date, Precision]]
 
 
 def _resolve(m: re.Match[str], published: date, tense: Tense) -> _Resolved:
-    """The date and precision one match of `_PATTERN` stands for (None: not a real date)."""
+    """The date and precision one match of `_PATTERN` stands for (None: not a real date).
+
+    `lastgroup` names the alternative that matched: its group encloses the others, so closes last.
+    """
     kind = m.lastgroup
     g = m.group
     if kind == "iso":
@@ -194,7 +204,10 @@ def _resolve(m: re.Match[str], published: date, tense: Tense) -> _Resolved:
         month = _MONTH_NUMBER[g(f"{kind}_m").rstrip(".")]
         day = _day_number(g(f"{kind}_d"))
         year = g(f"{kind}_y")
-        d = _safe_date(int(year), month, day) if year else _resolve_day_month(month, day, published, tense)
+        if year:
+            d = _safe_date(int(year), month, day)
+        else:
+            d = _resolve_day_month(month, day, published, tense)
         return (d, "day") if d else None
     if kind == "my":
         return date(int(g("my_y")), _MONTH_NUMBER[g("my_m").rstrip(".")], 1), "month"
@@ -257,7 +270,7 @@ def find_dates(text: str, published: date, tense: Tense = "past") -> list[DateMe
     `tense` says which way an ambiguous phrase ("on Thursday", "April 7") points: to the latest
     such day up to publication (past) or the first from publication on (future).
     """
-    if not _PREFILTER.search(text):
+    if not _may_hold_date(text):
         return []
     mentions: list[DateMention] = []
     for m in _PATTERN.finditer(text):

@@ -79,6 +79,7 @@ def read_entries(
     events a report shows; the log itself is checked in full by `read_events` and `validate`.
     """
     loads = orjson.loads
+    good_dates: set[str] = set()  # a log has few distinct dates: check each once
     for index, path in enumerate(files):
         name = shown.get(path, str(path)) if shown else str(path)
         with path.open("rb") as handle:
@@ -102,9 +103,12 @@ def read_entries(
                     raise InputError(name, f"unknown thread {thread!r} (known: {', '.join(sorted(known_types))})", line_no)
                 if kind not in types:
                     raise InputError(name, f"unknown event type {kind!r} for thread {thread!r}", line_no)
-                if len(date) != 10 or len(reported) != 10:
-                    _date(date, name, line_no, "date")
-                    _date(reported, name, line_no, "reported")
+                if date not in good_dates:
+                    good_dates.add(_date(date, name, line_no, "date"))
+                if reported not in good_dates:
+                    good_dates.add(_date(reported, name, line_no, "reported"))
+                if expected is not None and expected not in good_dates:
+                    good_dates.add(_date(expected, name, line_no, "expected"))
                 yield LogEntry(date, reported, event_id, thread, kind, expected, index, line_no)
 
 

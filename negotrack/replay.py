@@ -84,6 +84,8 @@ def happenings(entries: Iterable[LogEntry], as_of: Optional[str] = None, known_a
     for group in groups.values():
         if len(group) > 1:
             group.sort(key=_order)
+            # the same event recorded twice (ids are content-derived) is one report, not two
+            group = [e for i, e in enumerate(group) if i == 0 or e.id != group[i - 1].id]
         ordered.append(group)
     ordered.sort(key=lambda g: _order(g[0]))
     return ordered
