@@ -193,9 +193,20 @@ def _read_front_matter(text: str, shown: str, published: Optional[dt.date]) -> A
     )
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """yaml.safe_load's loader, except that dates stay text: YAML would raise a bare ValueError
+    for "2025-13-45", where `_date_field` can name the key and its line."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _load_front_matter(block: str, shown: str) -> dict[str, Any]:
     try:
-        meta = yaml.safe_load(block)
+        meta = yaml.load(block, Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None  # +1 for the fence, +1 as 1-based
@@ -223,7 +234,7 @@ def _date_field(meta: dict[str, Any], text: str, shown: str) -> Optional[dt.date
         return value.date()
     if isinstance(value, dt.date):
         return value
-    parsed = parse_date_line(str(value))
+    parsed = parse_date_line(str(value)) or _iso_date(str(value))
     if parsed is None:
         line = _key_line(text, key)
         raise InputError(shown, f"front matter '{key}' is not a date: {value!r}", line)
@@ -268,7 +279,8 @@ def _read_html(html: str, shown: str, published: Optional[dt.date]) -> Article:
 
 
 def _iso_date(value: Optional[str]) -> Optional[dt.date]:
+    """The date of an ISO 8601 date or timestamp ("2025-07-09T08:30:00Z"), else None."""
     try:
-        return dt.date.fromisoformat(value[:10]) if value else None
+        return dt.datetime.fromisoformat(value.strip()).date() if value else None
     except ValueError:
         return None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
@@ -22,7 +21,10 @@ EXIT_BAD_INPUT = 2
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    import orjson
+
+    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2, default=str) + b"\n")
+    sys.stdout.flush()
 
 
 def table(headers: Sequence[str], rows: list[Sequence[str]]) -> str:
@@ -58,10 +60,15 @@ def _workspace(args: argparse.Namespace):
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from negotrack.report import statuses
+    from negotrack import snapshot
 
     ws = _workspace(args)
-    result = statuses(ws, args.as_of, args.known_at, use_snapshot=not args.no_cache)
+    key = snapshot.fingerprint(ws.root, args.as_of, args.known_at)
+    result = None if args.no_cache else snapshot.load(ws.root, key)
+    if result is None:  # only now pay for pydantic, transitions and the replay
+        from negotrack.report import statuses
+
+        result = statuses(ws, args.as_of, args.known_at, use_snapshot=not args.no_cache)
     if args.json:
         emit_json(result)
         return 0

@@ -10,9 +10,7 @@ either the old file or the new one, never half of either.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Optional
@@ -21,10 +19,9 @@ import orjson
 from pydantic import ValidationError
 
 from negotrack.errors import InputError
+from negotrack.layout import log_file_for, log_files  # noqa: F401 - part of the log's interface
 from negotrack.model import Event
 
-LOG_DIRS = ("seeds", "events")
-SUFFIX = ".jsonl"
 
 
 class LogEntry(NamedTuple):
@@ -38,26 +35,6 @@ class LogEntry(NamedTuple):
     expected: Optional[str]
     file: int  # index into the list of files read
     line: int  # 1-based line in that file
-
-
-def log_files(root: Path) -> list[Path]:
-    files: list[Path] = []
-    for name in LOG_DIRS:
-        folder = root / name
-        if folder.is_dir():
-            files.extend(p for p in folder.rglob(f"*{SUFFIX}") if p.is_file())
-    return sorted(files)
-
-
-def log_file_for(root: Path, article_path: str, origin: str) -> Path:
-    """Where the events of one article live: stable for its path, apart per origin.
-
-    Extracted events are replaced when the article is ingested again; manual ones are never
-    touched by ingest, so they get a file of their own.
-    """
-    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(article_path).stem)[:80] or "article"
-    digest = hashlib.sha256(article_path.encode("utf-8")).hexdigest()[:8]
-    return root / "events" / f"{stem}-{digest}.{origin}{SUFFIX}"
 
 
 def _date(value: object, path: str, line: int, field: str) -> str:
@@ -80,6 +57,7 @@ def read_entries(
     """
     loads = orjson.loads
     good_dates: set[str] = set()  # a log has few distinct dates: check each once
+    allowed = {(thread, kind) for thread, kinds in known_types.items() for kind in kinds}
     for index, path in enumerate(files):
         name = shown.get(path, str(path)) if shown else str(path)
         with path.open("rb") as handle:
@@ -98,10 +76,9 @@ def read_entries(
                     raise InputError(name, f"malformed JSON: {exc}", line_no) from None
                 except (KeyError, TypeError) as exc:
                     raise InputError(name, f"event is missing the field {exc}", line_no) from None
-                types = known_types.get(thread)
-                if types is None:
-                    raise InputError(name, f"unknown thread {thread!r} (known: {', '.join(sorted(known_types))})", line_no)
-                if kind not in types:
+                if (thread, kind) not in allowed:
+                    if thread not in known_types:
+                        raise InputError(name, f"unknown thread {thread!r} (known: {', '.join(sorted(known_types))})", line_no)
                     raise InputError(name, f"unknown event type {kind!r} for thread {thread!r}", line_no)
                 if date not in good_dates:
                     good_dates.add(_date(date, name, line_no, "date"))

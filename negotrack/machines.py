@@ -70,14 +70,14 @@ class ThreadMachine:
 
     def _ask(self, state: str, event_type: str) -> Verdict:
         if state in self.final:
-            return Verdict("rejected", state, f"{self.thread.id} is in final state {state!r}: nothing follows it")
+            return Verdict("rejected", state, f"the thread is in final state {state!r}: nothing follows it")
         self.machine.set_state(state, model=self._probe)
         try:
             self._probe.trigger(event_type)  # type: ignore[attr-defined]
         except (MachineError, AttributeError, ValueError):
             allowed = self._sources.get(event_type)
             if not allowed:
-                return Verdict("rejected", state, f"{event_type} is not a trigger of {self.thread.id}")
+                return Verdict("rejected", state, f"{event_type} is not a trigger of this thread's machine")
             where = ", ".join(dict.fromkeys(allowed))
             return Verdict(
                 "rejected",
@@ -89,12 +89,21 @@ class ThreadMachine:
 
 
 _MACHINES: dict[tuple, ThreadMachine] = {}
+_BY_OBJECT: dict[int, tuple[ThreadDef, ThreadMachine]] = {}
 
 
 def machine_for(thread: ThreadDef) -> ThreadMachine:
     """Threads with the same states and edges share one built machine."""
-    key = (thread.id, thread.initial, thread.states, thread.transitions)
-    shared_key = (thread.initial, thread.states, thread.transitions)
+    known = _BY_OBJECT.get(id(thread))
+    if known is not None and known[0] is thread:
+        return known[1]
+    shape = (
+        thread.initial,
+        tuple((s.name, s.phase, s.final) for s in thread.states),
+        tuple((t.trigger, t.source, t.dest) for t in thread.transitions),
+    )
+    key = (thread.id, shape)
+    shared_key = shape
     found = _MACHINES.get(key)
     if found is None:
         twin: Optional[ThreadMachine] = _MACHINES.get(shared_key)
@@ -102,11 +111,13 @@ def machine_for(thread: ThreadDef) -> ThreadMachine:
             twin = _MACHINES[shared_key] = ThreadMachine(thread)
         found = twin if twin.thread.id == thread.id else _Renamed(twin, thread)
         _MACHINES[key] = found
+    _BY_OBJECT[id(thread)] = (thread, found)  # holding the object keeps its id from being reused
     return found
 
 
 class _Renamed(ThreadMachine):
-    """A thread sharing another's machine: same verdicts, its own id in the reasons."""
+    """A thread sharing another's machine (same states and edges): its own definition, the
+    twin's machine and verdicts."""
 
     def __init__(self, twin: ThreadMachine, thread: ThreadDef) -> None:  # noqa: D107 - no new machine
         self.thread = thread
@@ -115,7 +126,7 @@ class _Renamed(ThreadMachine):
         self.machine = twin.machine
         self._probe = twin._probe
         self._sources = twin._sources
-        self._verdicts = {}
+        self._verdicts = twin._verdicts  # reasons name no thread, so verdicts are shared too
 
 
 def graph(thread: ThreadDef, current: str, fmt: str = "mermaid") -> str:

@@ -1,27 +1,20 @@
 """Report: turn replay results into the records users read (status per thread, audit rows).
 
-`status` on an unchanged log is answered from a snapshot keyed by the size and modification
-time of every definition and event file, so it stays fast however long the log grows; any
-change to any of those files invalidates it.
+`status` on an unchanged log is answered from a snapshot (snapshot.py) keyed by the size and
+modification time of every definition and event file, so it stays fast however long the log
+grows; any change to any of those files invalidates it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from pathlib import Path
 from typing import Optional
 
-import orjson
-
-from negotrack import __version__
+from negotrack import snapshot
 from negotrack.eventlog import LogEntry, atomic_write, read_event_at
 from negotrack.model import Event, SourceRef, Step, ThreadStatus
 from negotrack.replay import ReplayResult, Row, replay
 from negotrack.workspace import Workspace
-
-SNAPSHOT = "status-snapshot.json"
-
 
 def source_ref(event: Event) -> SourceRef:
     return SourceRef(
@@ -52,34 +45,16 @@ def step(row: Row, result: ReplayResult, lookup) -> Step:
     )
 
 
-def _fingerprint(ws: Workspace, as_of: Optional[dt.date], known_at: Optional[dt.date]) -> str:
-    digest = hashlib.sha256(f"{__version__}|{as_of}|{known_at}|{ws.root}".encode())
-    for path in ws.fingerprint_files():
-        try:
-            st = path.stat()
-        except FileNotFoundError:
-            continue
-        digest.update(f"{path}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
-
-
 def statuses(ws: Workspace, as_of: Optional[dt.date] = None, known_at: Optional[dt.date] = None, use_snapshot: bool = True) -> list[dict]:
     """Status of every thread, as JSON-ready dicts (the snapshot stores exactly these)."""
-    key = _fingerprint(ws, as_of, known_at) if use_snapshot else ""
-    snapshot = ws.cache_dir / SNAPSHOT
-    if use_snapshot and snapshot.exists():
-        try:
-            saved = orjson.loads(snapshot.read_bytes())
-            if saved.get("key") == key:
-                return saved["statuses"]
-        except (orjson.JSONDecodeError, OSError, AttributeError):
-            pass  # a damaged snapshot is only a cache: recompute
+    key = snapshot.fingerprint(ws.root, as_of, known_at) if use_snapshot else ""
+    if use_snapshot:
+        saved = snapshot.load(ws.root, key)
+        if saved is not None:
+            return saved
     out = [s.model_dump(mode="json") for s in compute_statuses(ws, as_of, known_at)]
     if use_snapshot:
-        try:
-            atomic_write(snapshot, orjson.dumps({"key": key, "statuses": out}))
-        except OSError:
-            pass  # a read-only workspace still gets its answer, only slower next time
+        snapshot.save(ws.root, key, out)
     return out
 
 
@@ -146,7 +121,3 @@ def article_problems(ws: Workspace, event: Event, where: str) -> list[str]:
     if found >= 0:
         return [f"{where}: quote is in {event.source.path} at {found}-{found + len(quote)}, not at {event.evidence.start}-{event.evidence.end}"]
     return [f"{where}: quote not found in {event.source.path}: {quote[:60]!r}"]
-
-
-def snapshot_path(ws: Workspace) -> Path:
-    return ws.cache_dir / SNAPSHOT

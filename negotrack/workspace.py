@@ -11,16 +11,16 @@ import os
 import shutil
 from functools import cached_property
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from negotrack.definitions import LEXICON_FILE, VOCABULARY_FILE, definition_files, load_definitions
 from negotrack.errors import InputError
-from negotrack.eventlog import LogEntry, log_files, read_entries, read_events
-from negotrack.model import Event, ThreadDef, Vocabulary
+from negotrack.layout import CACHE_DIR, LEXICON_FILE, STATE_DIR, VOCABULARY_FILE, definition_files, log_files
+
+if TYPE_CHECKING:  # the parsing modules are imported only when a command needs them
+    from negotrack.eventlog import LogEntry
+    from negotrack.model import Event, ThreadDef, Vocabulary
 
 SHIPPED = Path(__file__).resolve().parent.parent
-STATE_DIR = "states"
-CACHE_DIR = ".negotrack"
 
 
 def is_workspace(path: Path) -> bool:
@@ -61,22 +61,24 @@ class Workspace:
         return self.root / CACHE_DIR
 
     @cached_property
-    def definitions(self) -> tuple[Vocabulary, dict[str, ThreadDef]]:
-        return load_definitions(self.states_dir, fallback_vocabulary=shipped_file(VOCABULARY_FILE))
+    def definitions(self) -> tuple["Vocabulary", dict[str, "ThreadDef"]]:
+        from negotrack.definitions import load_definitions
+
+        return load_definitions(self.states_dir, fallback_vocabulary=shipped_file(VOCABULARY_FILE), cache_dir=self.cache_dir)
 
     @property
-    def vocabulary(self) -> Vocabulary:
+    def vocabulary(self) -> "Vocabulary":
         return self.definitions[0]
 
     @property
-    def threads(self) -> dict[str, ThreadDef]:
+    def threads(self) -> dict[str, "ThreadDef"]:
         return self.definitions[1]
 
     def lexicon_path(self) -> Path:
         own = self.states_dir / LEXICON_FILE
         return own if own.exists() else shipped_file(LEXICON_FILE)
 
-    def thread(self, thread_id: str) -> ThreadDef:
+    def thread(self, thread_id: str) -> "ThreadDef":
         threads = self.threads
         if thread_id not in threads:
             known = ", ".join(sorted(threads)) or "none"
@@ -97,17 +99,21 @@ class Workspace:
     def log_files(self) -> list[Path]:
         return log_files(self.root)
 
-    def entries(self, files: Optional[list[Path]] = None) -> tuple[list[Path], dict[str, list[LogEntry]]]:
+    def entries(self, files: Optional[list[Path]] = None) -> tuple[list[Path], dict[str, list["LogEntry"]]]:
         """The log grouped per thread, in the light form replay needs."""
+        from negotrack.eventlog import read_entries
+
         files = self.log_files() if files is None else files
         shown = {p: self.display(p) for p in files}
-        per_thread: dict[str, list[LogEntry]] = {tid: [] for tid in self.threads}
+        per_thread: dict[str, list["LogEntry"]] = {tid: [] for tid in self.threads}
         for entry in read_entries(files, self.known_types(), shown):
             per_thread[entry.thread].append(entry)
         return files, per_thread
 
-    def events_of(self, thread_id: str) -> list[tuple[Event, Path]]:
+    def events_of(self, thread_id: str) -> list[tuple["Event", Path]]:
         """Full records of one thread's events, each with the file it is stored in."""
+        from negotrack.eventlog import read_events
+
         out = []
         known = self.known_types()
         for path in self.log_files():

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from negotrack.articles import iter_article_paths, read_article
 from negotrack.errors import InputError
 
@@ -17,7 +20,8 @@ PLAIN = """Lakeland and Portvale agree to resume water talks next month
 Delegates shake hands at the river commission office (file photo)
 May 14, 2025
 
-RIVERTON — Negotiators from Lakeland and Portvale said on Tuesday they would resume talks on sharing the Silver River next month.
+RIVERTON — Negotiators from Lakeland and Portvale said on Tuesday they would resume talks
+on sharing the Silver River next month.
 
 The last round collapsed in January.
 """
@@ -45,10 +49,6 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
     return path
 
 
-def body(article_text: str, start: int, length: int = 20) -> str:
-    return article_text[start : start + length]
-
-
 # --- plain text ------------------------------------------------------------------------------
 
 
@@ -65,11 +65,11 @@ def test_plain_text_with_caption(tmp_path: Path) -> None:
 
 
 def test_plain_text_without_caption(tmp_path: Path) -> None:
-    text = "Mediators fix a date for border talks\n\nMay 2, 2025\n\nTUNDRA CITY — Mediators said.\n"
+    text = "Mediators fix a date for talks\n\nMay 2, 2025\n\nTUNDRA CITY — Mediators said.\n"
     a = read_article(write(tmp_path, "b.txt", text))
-    assert a.title == "Mediators fix a date for border talks"
+    assert a.title == "Mediators fix a date for talks"
     assert a.published == date(2025, 5, 2)
-    assert body(a.text, a.body_start) == "TUNDRA CITY — Mediato"[:20]
+    assert a.text[a.body_start :] == "TUNDRA CITY — Mediators said.\n"
 
 
 @pytest.mark.parametrize(
@@ -171,11 +171,21 @@ def test_front_matter_bad_yaml_names_the_line(tmp_path: Path) -> None:
     assert e.value.message.startswith(f"{path}:{e.value.line}: ")
 
 
-def test_front_matter_bad_date_names_the_line(tmp_path: Path) -> None:
-    path = write(tmp_path, "bad.md", "---\ntitle: T\npublished: someday\n---\nBody.\n")
+@pytest.mark.parametrize("value", ["someday", "2025-13-45", "2025-02-30", "[2025]"])
+def test_front_matter_bad_date_names_the_line(tmp_path: Path, value: str) -> None:
+    path = write(tmp_path, "bad.md", f"---\ntitle: T\npublished: {value}\n---\nBody.\n")
     with pytest.raises(InputError, match="not a date") as e:
         read_article(path)
+    assert e.value.path == str(path)
     assert e.value.line == 3
+
+
+@pytest.mark.parametrize(
+    "value", ["2025-06-03T23:10:00Z", "2025-06-03 23:10:00+02:00", "June 3, 2025", "3 June 2025"]
+)
+def test_front_matter_date_forms(tmp_path: Path, value: str) -> None:
+    path = write(tmp_path, "ok.md", f"---\npublished: {value}\n---\nBody.\n")
+    assert read_article(path).published == date(2025, 6, 3)
 
 
 def test_front_matter_not_closed(tmp_path: Path) -> None:
@@ -291,6 +301,32 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read") as e:
         read_article(tmp_path / "gone.txt")
     assert e.value.path == str(tmp_path / "gone.txt")
+
+
+_PIECES = st.sampled_from(
+    ["---\n", "title: T\n", "published: 2025-01-02\n", "March 3, 2025\n", "# Head\n", "\n",
+     "Body text.\n", ": [\n", "<html>", "</p>", "\r\n", "\ufeff", "\x00", "é"]
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    pieces=st.lists(_PIECES, max_size=8),
+    junk=st.binary(max_size=12),
+    suffix=st.sampled_from([".txt", ".md"]),
+)
+def test_any_file_gives_an_article_or_an_input_error(
+    tmp_path: Path, pieces: list[str], junk: bytes, suffix: str
+) -> None:
+    path = write(tmp_path, "fuzz" + suffix, "".join(pieces).encode("utf-8") + junk)
+    try:
+        a = read_article(path)
+    except InputError as e:
+        assert e.path == str(path)
+    else:
+        assert 0 <= a.body_start <= len(a.text)
 
 
 # --- finding article files -------------------------------------------------------------------

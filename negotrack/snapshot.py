@@ -1,0 +1,49 @@
+"""The status snapshot: the last computed status, valid while no definition or event file changed.
+
+Kept free of heavy imports (no pydantic, no transitions): a warm `status` only lists files,
+compares sizes and modification times, and prints what was saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Optional
+
+import orjson
+
+from negotrack.layout import CACHE_DIR, STATE_DIR, VOCABULARY_FILE, definition_files, log_files
+
+NAME = "status-snapshot.json"
+
+
+def fingerprint(root: Path, *args: Any) -> str:
+    from negotrack import __version__
+
+    digest = hashlib.sha256(f"{__version__}|{args}|{root}".encode())
+    states = root / STATE_DIR
+    for path in definition_files(states) + [states / VOCABULARY_FILE] + log_files(root):
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            continue
+        digest.update(f"{path}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def load(root: Path, key: str) -> Optional[list[dict]]:
+    path = root / CACHE_DIR / NAME
+    try:
+        saved = orjson.loads(path.read_bytes())
+        return saved["statuses"] if saved.get("key") == key else None
+    except (OSError, orjson.JSONDecodeError, KeyError, AttributeError, TypeError):
+        return None  # no snapshot, or a damaged one: it is only a cache
+
+
+def save(root: Path, key: str, statuses: list[dict]) -> None:
+    from negotrack.eventlog import atomic_write
+
+    try:
+        atomic_write(root / CACHE_DIR / NAME, orjson.dumps({"key": key, "statuses": statuses}))
+    except OSError:
+        pass  # a read-only workspace still gets its answer, only slower next time
