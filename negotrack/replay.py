@@ -16,7 +16,7 @@ from negotrack.machines import machine_for
 from negotrack.model import Event, ThreadDef
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One happening and what the machine did with it."""
 
@@ -68,13 +68,11 @@ def as_entry(event: Event, ref: int = 0) -> LogEntry:
 
 def happenings(entries: Iterable[LogEntry], as_of: Optional[str] = None, known_at: Optional[str] = None) -> list[list[LogEntry]]:
     """Filter by the two clocks, merge reports of one happening, and order them."""
+    if as_of is not None or known_at is not None:
+        entries = [e for e in entries if (as_of is None or e.date <= as_of) and (known_at is None or e.reported <= known_at)]
     groups: dict[tuple, list[LogEntry]] = {}
     for e in entries:
-        if as_of is not None and e.date > as_of:
-            continue
-        if known_at is not None and e.reported > known_at:
-            continue
-        key = (e.type, e.date, e.expected)
+        key = (e[4], e[0], e[5])  # (type, date, expected): one happening
         group = groups.get(key)
         if group is None:
             groups[key] = [e]
@@ -87,12 +85,12 @@ def happenings(entries: Iterable[LogEntry], as_of: Optional[str] = None, known_a
             # the same event recorded twice (ids are content-derived) is one report, not two
             group = [e for i, e in enumerate(group) if i == 0 or e.id != group[i - 1].id]
         ordered.append(group)
-    ordered.sort(key=lambda g: _order(g[0]))
+    ordered.sort(key=lambda g: g[0][:3])
     return ordered
 
 
 def _order(e: LogEntry) -> tuple[str, str, str]:
-    return (e.date, e.reported, e.id)
+    return e[:3]  # (date, reported, id)
 
 
 def replay(
@@ -105,7 +103,9 @@ def replay(
 ) -> ReplayResult:
     """Replay one thread. `initial_state` overrides the definition's (evaluation starts threads
     in the phase the gold file gives)."""
-    items = [as_entry(e, i) if isinstance(e, Event) else e for i, e in enumerate(entries)]
+    items = list(entries)
+    if items and isinstance(items[0], Event):
+        items = [as_entry(e, i) for i, e in enumerate(items)]  # type: ignore[arg-type]
     machine = machine_for(thread)
     state = initial_state or thread.initial
     result = ReplayResult(thread=thread, initial=state, state=state)

@@ -104,11 +104,7 @@ class Workspace:
         from negotrack.eventlog import read_entries
 
         files = self.log_files() if files is None else files
-        shown = {p: self.display(p) for p in files}
-        per_thread: dict[str, list["LogEntry"]] = {tid: [] for tid in self.threads}
-        for entry in read_entries(files, self.known_types(), shown):
-            per_thread[entry.thread].append(entry)
-        return files, per_thread
+        return files, read_entries(files, self.known_types(), self.display)
 
     def events_of(self, thread_id: str) -> list[tuple["Event", Path]]:
         """Full records of one thread's events, each with the file it is stored in."""
