@@ -10,6 +10,7 @@ either the old file or the new one, never half of either.
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import os
 import tempfile
 from pathlib import Path
@@ -33,7 +34,7 @@ class LogEntry(NamedTuple):
     thread: str
     type: str
     expected: Optional[str]
-    file: int  # index into the list of files read
+    file: str  # the log file it is stored in
     line: int  # 1-based line in that file
 
 
@@ -48,53 +49,134 @@ def _date(value: object, path: str, line: int, field: str) -> str:
 
 
 def read_entries(
-    files: list[Path], known_types: dict[str, frozenset[str]], display: Callable[[Path], str] = str
+    files: list[Path],
+    known_types: dict[str, frozenset[str]],
+    display: Callable[[Path], str] = str,
+    index_path: Optional[Path] = None,
 ) -> dict[str, list[LogEntry]]:
     """The replay view of the log, per thread, checked as it is read: thread, type and dates
     must be valid.
 
     The full record of an event (quote, source, attribution) is read again only for the few
     events a report shows; the log itself is checked in full by `read_events` and `validate`.
-    Each file is parsed in one call where it can be (one JSON array of its lines), which is
-    a fifth faster than a call per line; a file that fails is read again line by line to say
-    which line is wrong.
+    With `index_path`, the entries of every file are kept in a compact index (marshal) keyed by
+    the file's size and modification time, so a log that grew by one article parses one file.
     """
-    good_dates: set[str] = set()  # a log has few distinct dates: check each once
+    index = _LogIndex(index_path)
     allowed = {(thread, kind) for thread, kinds in known_types.items() for kind in kinds}
     per_thread: dict[str, list[LogEntry]] = {thread: [] for thread in known_types}
-    new_entry = LogEntry.__new__
-    for index, path in enumerate(files):
-        data = path.read_bytes()
-        records: Optional[list] = None
-        body = data.rstrip(b"\n")
-        if body and not body.startswith(b"\n") and b"\n\n" not in body and b"\r" not in body:
-            try:
-                records = orjson.loads(b"[" + body.replace(b"\n", b",") + b"]")
-            except orjson.JSONDecodeError:
-                records = None
-        numbered = enumerate(records, 1) if records is not None else _parse_lines(data, path, display)
-        for line_no, rec in numbered:
-            try:
-                thread = rec["thread"]
-                kind = rec["type"]
-                event_id = rec["id"]
-                date = rec["date"]
-                reported = rec["reported"]
-                expected = rec.get("expected")
-            except (KeyError, TypeError, AttributeError) as exc:
-                raise InputError(display(path), f"event is missing the field {exc}", line_no) from None
-            if (thread, kind) not in allowed:
-                if thread not in known_types:
-                    raise InputError(display(path), f"unknown thread {thread!r} (known: {', '.join(sorted(known_types))})", line_no)
-                raise InputError(display(path), f"unknown event type {kind!r} for thread {thread!r}", line_no)
-            if date not in good_dates:
-                good_dates.add(_date(date, display(path), line_no, "date"))
-            if reported not in good_dates:
-                good_dates.add(_date(reported, display(path), line_no, "reported"))
-            if expected is not None and expected not in good_dates:
-                good_dates.add(_date(expected, display(path), line_no, "expected"))
-            per_thread[thread].append(new_entry(LogEntry, date, reported, event_id, thread, kind, expected, index, line_no))
+    make = LogEntry._make
+    for path in files:
+        entries = index.get(path)
+        if entries is None:
+            entries = index.put(path, _file_entries(path, display))
+        pairs = {(e[3], e[4]) for e in entries}
+        if not pairs <= allowed:
+            _raise_unknown(entries, allowed, known_types, display(path))
+        for entry in map(make, entries):
+            per_thread[entry.thread].append(entry)
+    index.save()
     return per_thread
+
+
+def _raise_unknown(entries: list[tuple], allowed: set, known_types: dict, shown: str) -> None:
+    for e in entries:
+        thread, kind, line_no = e[3], e[4], e[7]
+        if thread not in known_types:
+            raise InputError(shown, f"unknown thread {thread!r} (known: {', '.join(sorted(known_types))})", line_no)
+        if (thread, kind) not in allowed:
+            raise InputError(shown, f"unknown event type {kind!r} for thread {thread!r}", line_no)
+
+
+def _file_entries(path: Path, display: Callable[[Path], str]) -> list[tuple]:
+    """One file's entries as plain tuples in LogEntry's field order, dates checked.
+
+    The file is parsed in one call where it can be (one JSON array of its lines), a fifth
+    faster than a call per line; a file that fails is read line by line to say which is wrong.
+    """
+    data = path.read_bytes()
+    records: Optional[list] = None
+    body = data.rstrip(b"\n")
+    if body and not body.startswith(b"\n") and b"\n\n" not in body and b"\r" not in body:
+        try:
+            records = orjson.loads(b"[" + body.replace(b"\n", b",") + b"]")
+        except orjson.JSONDecodeError:
+            records = None
+    numbered = enumerate(records, 1) if records is not None else _parse_lines(data, path, display)
+    name = str(path)
+    good_dates: set[str] = set()  # a file has few distinct dates: check each once
+    out = []
+    for line_no, rec in numbered:
+        try:
+            thread = rec["thread"]
+            kind = rec["type"]
+            event_id = rec["id"]
+            date = rec["date"]
+            reported = rec["reported"]
+            expected = rec.get("expected")
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise InputError(display(path), f"event is missing the field {exc}", line_no) from None
+        if not isinstance(thread, str) or not isinstance(kind, str) or not isinstance(event_id, str):
+            raise InputError(display(path), "thread, type and id must be strings", line_no)
+        if date not in good_dates:
+            good_dates.add(_date(date, display(path), line_no, "date"))
+        if reported not in good_dates:
+            good_dates.add(_date(reported, display(path), line_no, "reported"))
+        if expected is not None and expected not in good_dates:
+            good_dates.add(_date(expected, display(path), line_no, "expected"))
+        out.append((date, reported, event_id, thread, kind, expected, name, line_no))
+    return out
+
+
+class _LogIndex:
+    """Parsed entries per log file, valid while the file's size and mtime are unchanged."""
+
+    VERSION = 1
+
+    def __init__(self, path: Optional[Path]) -> None:
+        self.path = path
+        self.files: dict[str, tuple[str, list[tuple]]] = {}
+        self.seen: set[str] = set()
+        self.dirty = False
+        if path is None:
+            return
+        try:
+            version, files = marshal.loads(path.read_bytes())
+            if version == self.VERSION and isinstance(files, dict):
+                self.files = files
+        except (OSError, EOFError, ValueError, TypeError):
+            pass  # no index, or a damaged one: it is only a cache
+
+    @staticmethod
+    def _stamp(path: Path) -> str:
+        st = path.stat()
+        return f"{st.st_size}:{st.st_mtime_ns}"
+
+    def get(self, path: Path) -> Optional[list[tuple]]:
+        key = str(path)
+        self.seen.add(key)
+        if self.path is None:
+            return None
+        found = self.files.get(key)
+        return found[1] if found is not None and found[0] == self._stamp(path) else None
+
+    def put(self, path: Path, entries: list[tuple]) -> list[tuple]:
+        if self.path is not None:
+            self.files[str(path)] = (self._stamp(path), entries)
+            self.dirty = True
+        return entries
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        if set(self.files) != self.seen:  # files removed from the log
+            self.files = {k: v for k, v in self.files.items() if k in self.seen}
+            self.dirty = True
+        if self.dirty:
+            try:
+                atomic_write(self.path, marshal.dumps((self.VERSION, self.files)))
+            except OSError:
+                pass
 
 
 def _parse_lines(data: bytes, path: Path, display: Callable[[Path], str]) -> Iterator[tuple[int, dict]]:

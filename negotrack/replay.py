@@ -54,6 +54,7 @@ class ReplayResult:
 
 
 def as_entry(event: Event, ref: int = 0) -> LogEntry:
+    """An Event in replay's form; `ref` (its index in the caller's list) stands in for the line."""
     return LogEntry(
         event.date.isoformat(),
         event.reported.isoformat(),
@@ -61,8 +62,8 @@ def as_entry(event: Event, ref: int = 0) -> LogEntry:
         event.thread,
         event.type,
         event.expected.isoformat() if event.expected else None,
+        "",
         ref,
-        0,
     )
 
 

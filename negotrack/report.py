@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator, Optional
 
 from negotrack import snapshot
@@ -62,11 +63,11 @@ def statuses(ws: Workspace, as_of: Optional[dt.date] = None, known_at: Optional[
 
 def compute_statuses(ws: Workspace, as_of: Optional[dt.date] = None, known_at: Optional[dt.date] = None) -> list[ThreadStatus]:
     with bulk():
-        files, per_thread = ws.entries()
+        per_thread = ws.entries()
         results = {tid: replay(ws.threads[tid], per_thread[tid], as_of=as_of, known_at=known_at) for tid in sorted(ws.threads)}
 
     def lookup(entry: LogEntry) -> Event:
-        return read_event_at(files[entry.file], entry.line)
+        return read_event_at(Path(entry.file), entry.line)
 
     return [thread_status(result, lookup) for result in results.values()]
 
@@ -112,7 +113,7 @@ def audit(ws: Workspace, thread_id: str, as_of: Optional[dt.date] = None, known_
     records = ws.events_of(thread_id)
     events = [e for e, _ in records]
     result = replay(thread, events, as_of=as_of, known_at=known_at)
-    steps = [step(row, result, lambda entry: events[entry.file]) for row in result.rows]
+    steps = [step(row, result, lambda entry: events[entry.line]) for row in result.rows]
     return result, steps
 
 

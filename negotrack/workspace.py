@@ -99,12 +99,13 @@ class Workspace:
     def log_files(self) -> list[Path]:
         return log_files(self.root)
 
-    def entries(self, files: Optional[list[Path]] = None) -> tuple[list[Path], dict[str, list["LogEntry"]]]:
+    def entries(self, files: Optional[list[Path]] = None, use_index: bool = True) -> dict[str, list["LogEntry"]]:
         """The log grouped per thread, in the light form replay needs."""
         from negotrack.eventlog import read_entries
 
         files = self.log_files() if files is None else files
-        return files, read_entries(files, self.known_types(), self.display)
+        index = self.cache_dir / "log-index.marshal" if use_index else None
+        return read_entries(files, self.known_types(), self.display, index)
 
     def events_of(self, thread_id: str) -> list[tuple["Event", Path]]:
         """Full records of one thread's events, each with the file it is stored in."""
