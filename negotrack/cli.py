@@ -86,17 +86,17 @@ def cmd_status(args: argparse.Namespace) -> int:
                 str(s["rejected"]),
             ]
         )
-    print(table(["thread", "state", "phase", "since", "put there by", "events", "rejected"], rows))
+    print(table(["thread", "state", "phase", "since", "last event", "events", "rejected"], rows))
     for s in result:
-        last = s["last_event"]
         print(f"\n{s['thread']} — {s['title']}")
-        if last:
-            sources = last["sources"]
+        entered = s["entered_by"]
+        if entered:
+            sources = entered["sources"]
             first = sources[0]
             backing = f" (+{len(sources) - 1} more source(s))" if len(sources) > 1 else ""
-            print(f"  {last['date']} {last['type']}: {last['from_state']} → {last['to_state']}")
+            print(f"  put in {s['state']} by {entered['type']} on {entered['date']} ({entered['from_state']} → {entered['to_state']}):")
             print(f"  “{short(first['quote'], 200)}”")
-            print(f"  — {first['path']}, {first['outlet'] or 'reported'} {first['reported']}{backing}")
+            print(f"  — {first['path']}, {first['outlet'] or 'published'} {first['reported']}{backing}")
         for w in s["warnings"]:
             print(f"  warning: {w}")
     return 0

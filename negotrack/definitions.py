@@ -220,10 +220,10 @@ class _DefinitionCache:
     NAME = "definitions.json"
 
     def __init__(self, cache_dir: Path, vocab_path: Path) -> None:
-        from negotrack import __version__
+        from negotrack.snapshot import code_stamp
 
         self.path = cache_dir / self.NAME
-        self.salt = f"{__version__}|{_stamp(vocab_path)}"
+        self.salt = f"{code_stamp()}|{_stamp(vocab_path)}"
         self.entries: dict[str, dict] = {}
         self.dirty = False
         try:

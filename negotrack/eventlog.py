@@ -131,9 +131,10 @@ def _file_entries(path: Path, display: Callable[[Path], str]) -> list[tuple]:
 class _LogIndex:
     """Parsed entries per log file, valid while the file's size and mtime are unchanged."""
 
-    VERSION = 1
-
     def __init__(self, path: Optional[Path]) -> None:
+        from negotrack.snapshot import code_stamp
+
+        self.version = code_stamp()
         self.path = path
         self.files: dict[str, tuple[str, list[tuple]]] = {}
         self.seen: set[str] = set()
@@ -142,7 +143,7 @@ class _LogIndex:
             return
         try:
             version, files = marshal.loads(path.read_bytes())
-            if version == self.VERSION and isinstance(files, dict):
+            if version == self.version and isinstance(files, dict):
                 self.files = files
         except (OSError, EOFError, ValueError, TypeError):
             pass  # no index, or a damaged one: it is only a cache
@@ -174,7 +175,7 @@ class _LogIndex:
             self.dirty = True
         if self.dirty:
             try:
-                atomic_write(self.path, marshal.dumps((self.VERSION, self.files)))
+                atomic_write(self.path, marshal.dumps((self.version, self.files)))
             except OSError:
                 pass
 

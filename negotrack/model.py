@@ -192,7 +192,8 @@ class ThreadStatus(Record):
     state: str
     phase: str
     since: Optional[dt.date]
-    last_event: Optional[Step]
+    entered_by: Optional[Step]  # the event that put the thread in its current state
+    last_event: Optional[Step]  # the latest event, whatever it did
     events: int
     rejected: int
     warnings: tuple[str, ...] = ()

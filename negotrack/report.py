@@ -94,14 +94,15 @@ def thread_status(result: ReplayResult, lookup) -> ThreadStatus:
         warnings.append(f"{result.rejected} event(s) rejected: see `negotrack replay {result.thread.id}`")
     if not result.rows:
         warnings.append("no events recorded")
-    shown = result.moved_by or (result.rows[-1] if result.rows else None)
+    last = result.rows[-1] if result.rows else None
     return ThreadStatus(
         thread=result.thread.id,
         title=result.thread.title,
         state=result.state,
         phase=result.phase,
         since=dt.date.fromisoformat(result.since) if result.since else None,
-        last_event=step(shown, result, lookup) if shown else None,
+        entered_by=step(result.moved_by, result, lookup) if result.moved_by else None,
+        last_event=step(last, result, lookup) if last else None,
         events=result.events,
         rejected=result.rejected,
         warnings=tuple(warnings),

@@ -17,10 +17,18 @@ from negotrack.layout import CACHE_DIR, STATE_DIR, VOCABULARY_FILE, definition_f
 NAME = "status-snapshot.json"
 
 
-def fingerprint(root: Path, *args: Any) -> str:
+def code_stamp() -> str:
+    """The version and the stamps of negotrack's own modules: a snapshot written by other code
+    (an upgrade, a local edit) is never read back."""
     from negotrack import __version__
 
-    digest = hashlib.sha256(f"{__version__}|{args}|{root}".encode())
+    package = Path(__file__).parent
+    stamps = [f"{p.name}:{p.stat().st_mtime_ns}" for p in sorted(package.glob("*.py"))]
+    return __version__ + "|" + ",".join(stamps)
+
+
+def fingerprint(root: Path, *args: Any) -> str:
+    digest = hashlib.sha256(f"{code_stamp()}|{args}|{root}".encode())
     states = root / STATE_DIR
     for path in definition_files(states) + [states / VOCABULARY_FILE] + log_files(root):
         try:

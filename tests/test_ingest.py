@@ -58,7 +58,7 @@ def test_ingest_is_idempotent_and_replaces_changed_articles(cli, lyss: Path) -> 
 
     status = {s["thread"]: s for s in json.loads(cli("status", "--json", "-w", str(lyss)).out)}
     assert status["lyss-water"]["phase"] == "suspended"
-    assert "recalled its negotiating team" in status["lyss-water"]["last_event"]["sources"][0]["quote"]
+    assert "recalled its negotiating team" in status["lyss-water"]["entered_by"]["sources"][0]["quote"]
 
     changed = lyss / "articles" / "02-walkout.txt"
     changed.write_text(SECOND.replace("on Wednesday", "on Tuesday"), encoding="utf-8")
