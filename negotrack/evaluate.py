@@ -1,0 +1,306 @@
+"""Score extraction and phases against a corpus folder's gold.yaml, exactly as the spec says.
+
+Event scoring: a prediction matches a gold event of the same thread and type at most one day
+apart; each gold event matches one prediction at most; predictions matching an `optional` event
+are set aside; micro precision/recall/F1 over the corpus. Phase scoring: each thread replayed from
+a state of the gold's `initial:` phase with the events known by each checkpoint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Iterable, Optional, Sequence, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from negotrack.articles import read_article
+from negotrack.errors import InputError
+from negotrack.extract import extract_article
+from negotrack.lexicon import Lexicon
+from negotrack.model import Event, ThreadDef, Vocabulary
+from negotrack.replay import initial_state_for_phase, replay
+
+TOLERANCE_DAYS = 1
+
+
+# --- the gold file -------------------------------------------------------------------------------
+
+
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class GoldEvent(_Loose):
+    thread: str
+    type: str
+    date: dt.date
+    expected: Optional[dt.date] = None
+    evidence: str = ""
+
+
+class GoldArticle(_Loose):
+    file: str
+    published: Optional[dt.date] = None
+    events: tuple[GoldEvent, ...] = ()
+    optional: tuple[GoldEvent, ...] = ()
+
+    @field_validator("events", "optional", mode="before")
+    @classmethod
+    def _none(cls, v: object) -> object:
+        return () if v is None else v
+
+
+class Checkpoint(_Loose):
+    thread: str
+    date: dt.date
+    phase: tuple[str, ...]
+
+    @field_validator("phase", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: object) -> object:
+        return (v,) if isinstance(v, str) else v
+
+
+class Gold(_Loose):
+    initial: dict[str, str] = Field(default_factory=dict)
+    articles: tuple[GoldArticle, ...] = ()
+    checkpoints: tuple[Checkpoint, ...] = ()
+
+
+def load_gold(path: Path) -> Gold:
+    """Read a gold.yaml; problems are InputErrors naming the file."""
+    shown = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(shown, f"not valid YAML: {getattr(exc, 'problem', exc)}", mark.line + 1 if mark else None) from None
+    try:
+        return Gold(**(data or {}))
+    except (ValidationError, TypeError) as exc:
+        raise InputError(shown, f"not a gold file: {exc}") from None
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+class Scored(_Loose):
+    """One predicted or gold event as shown in a report."""
+
+    thread: str
+    type: str
+    date: dt.date
+    expected: Optional[dt.date] = None
+    evidence: str = ""
+    cue: Optional[str] = None
+    confidence: Optional[float] = None
+    gold_evidence: str = ""
+
+
+class FileReport(_Loose):
+    file: str
+    published: Optional[dt.date] = None
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    set_aside: int = 0
+    matched: tuple[Scored, ...] = ()
+    misses: tuple[Scored, ...] = ()
+    extras: tuple[Scored, ...] = ()
+    optional_hits: tuple[Scored, ...] = ()
+    error: Optional[str] = None
+
+
+class CheckpointResult(_Loose):
+    thread: str
+    date: dt.date
+    gold: tuple[str, ...]
+    predicted: str
+    ok: bool
+
+
+class Figures(_Loose):
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    set_aside: int = 0
+    precision: float = 0.0
+    recall: float = 0.0
+    f1: float = 0.0
+    checkpoints: int = 0
+    checkpoints_ok: int = 0
+    phase_accuracy: float = 0.0
+
+
+class EvalReport(_Loose):
+    corpus: str
+    figures: Figures
+    files: tuple[FileReport, ...]
+    checkpoints: tuple[CheckpointResult, ...]
+
+    # the headline numbers, flat, for scripts
+    @property
+    def precision(self) -> float:
+        return self.figures.precision
+
+    @property
+    def recall(self) -> float:
+        return self.figures.recall
+
+    @property
+    def f1(self) -> float:
+        return self.figures.f1
+
+    @property
+    def phase_accuracy(self) -> float:
+        return self.figures.phase_accuracy
+
+
+class CombinedReport(_Loose):
+    figures: Figures
+    corpora: tuple[EvalReport, ...]
+
+
+def _figures(tp: int, fp: int, fn: int, aside: int, cps: int, cps_ok: int) -> Figures:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return Figures(
+        tp=tp, fp=fp, fn=fn, set_aside=aside, precision=round(p, 4), recall=round(r, 4), f1=round(f, 4),
+        checkpoints=cps, checkpoints_ok=cps_ok, phase_accuracy=round(cps_ok / cps, 4) if cps else 0.0,
+    )
+
+
+# --- scoring -------------------------------------------------------------------------------------
+
+
+def _near(a: dt.date, b: dt.date) -> bool:
+    return abs((a - b).days) <= TOLERANCE_DAYS
+
+
+def _scored(e: Event) -> Scored:
+    return Scored(thread=e.thread, type=e.type, date=e.date, expected=e.expected, evidence=e.evidence.quote, cue=e.cue, confidence=e.confidence)
+
+
+def _gold_scored(g: GoldEvent) -> Scored:
+    return Scored(thread=g.thread, type=g.type, date=g.date, expected=g.expected, gold_evidence=g.evidence)
+
+
+def score_file(predicted: Sequence[Event], gold: GoldArticle) -> FileReport:
+    """Match one file's predictions to its gold: the closest dates pair first, each gold once."""
+    pairs = sorted(
+        (abs((p.date - g.date).days), i, j)
+        for i, p in enumerate(predicted)
+        for j, g in enumerate(gold.events)
+        if p.thread == g.thread and p.type == g.type and _near(p.date, g.date)
+    )
+    used_p: dict[int, int] = {}
+    used_g: set[int] = set()
+    for _, i, j in pairs:
+        if i not in used_p and j not in used_g:
+            used_p[i] = j
+            used_g.add(j)
+    matched, extras, aside = [], [], []
+    for i, p in enumerate(predicted):
+        if i in used_p:
+            matched.append(_scored(p).model_copy(update={"gold_evidence": gold.events[used_p[i]].evidence}))
+        elif any(p.thread == o.thread and p.type == o.type and _near(p.date, o.date) for o in gold.optional):
+            aside.append(_scored(p))
+        else:
+            extras.append(_scored(p))
+    misses = [_gold_scored(g) for j, g in enumerate(gold.events) if j not in used_g]
+    return FileReport(
+        file=gold.file, tp=len(matched), fp=len(extras), fn=len(misses), set_aside=len(aside),
+        matched=tuple(matched), misses=tuple(misses), extras=tuple(extras), optional_hits=tuple(aside),
+    )
+
+
+def phase_at(thread: ThreadDef, events: Sequence[Event], initial_phase: str, checkpoint: dt.date) -> str:
+    """The phase replay gives on `checkpoint`, starting in the gold's initial phase."""
+    start = initial_state_for_phase(thread, initial_phase)
+    result = replay(thread, list(events), initial_state=start, as_of=checkpoint, known_at=checkpoint)
+    return result.phase
+
+
+def evaluate_corpus(corpus_dir: Path, vocabulary: Vocabulary, threads: dict[str, ThreadDef], lexicon: Lexicon) -> EvalReport:
+    """Extract every article the gold lists and score events and checkpoint phases."""
+    gold = load_gold(corpus_dir / "gold.yaml")
+    files: list[FileReport] = []
+    all_events: list[Event] = []
+    for ga in gold.articles:
+        path = corpus_dir / ga.file
+        try:
+            article = read_article(path, ga.published, display_path=ga.file)
+        except InputError as exc:
+            files.append(FileReport(file=ga.file, fn=len(ga.events), misses=tuple(_gold_scored(g) for g in ga.events), error=exc.message))
+            continue
+        extraction = extract_article(article, vocabulary, threads, lexicon)
+        events = list(extraction.events)
+        all_events.extend(events)
+        files.append(score_file(events, ga).model_copy(update={"published": article.published}))
+    results: list[CheckpointResult] = []
+    for cp in gold.checkpoints:
+        thread = threads.get(cp.thread)
+        if thread is None:
+            results.append(CheckpointResult(thread=cp.thread, date=cp.date, gold=cp.phase, predicted="(no definition)", ok=False))
+            continue
+        mine = [e for e in all_events if e.thread == cp.thread]
+        phase = phase_at(thread, mine, gold.initial.get(cp.thread, "dormant"), cp.date)
+        results.append(CheckpointResult(thread=cp.thread, date=cp.date, gold=cp.phase, predicted=phase, ok=phase in cp.phase))
+    figures = _figures(
+        sum(f.tp for f in files), sum(f.fp for f in files), sum(f.fn for f in files),
+        sum(f.set_aside for f in files), len(results), sum(r.ok for r in results),
+    )
+    return EvalReport(corpus=str(corpus_dir), figures=figures, files=tuple(files), checkpoints=tuple(results))
+
+
+def combine(reports: Iterable[EvalReport]) -> CombinedReport:
+    """Micro figures over several corpora (each may have its own thread definitions)."""
+    reps = tuple(reports)
+    f = [r.figures for r in reps]
+    return CombinedReport(
+        figures=_figures(sum(x.tp for x in f), sum(x.fp for x in f), sum(x.fn for x in f), sum(x.set_aside for x in f),
+                         sum(x.checkpoints for x in f), sum(x.checkpoints_ok for x in f)),
+        corpora=reps,
+    )
+
+
+def evaluate_many(dirs: Iterable[Union[Path, str]], vocabulary: Vocabulary, threads: dict[str, ThreadDef], lexicon: Lexicon) -> CombinedReport:
+    """Several corpus folders scored with one set of definitions, micro-averaged together."""
+    return combine(evaluate_corpus(Path(d), vocabulary, threads, lexicon) for d in dirs)
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+
+def _line(e: Scored) -> str:
+    exp = f" expected {e.expected}" if e.expected else ""
+    quote = e.evidence or e.gold_evidence
+    return f"{e.thread} {e.type} {e.date}{exp}: \"{quote[:150]}\""
+
+
+def render_report(report: EvalReport, verbose: bool = True) -> str:
+    """A readable report: the figures, every miss and extra with its evidence, each checkpoint."""
+    f = report.figures
+    out = [
+        f"{report.corpus}",
+        f"  events: P {f.precision:.3f}  R {f.recall:.3f}  F1 {f.f1:.3f}  (TP {f.tp}, FP {f.fp}, FN {f.fn}, optional set aside {f.set_aside})",
+        f"  phases: {f.checkpoints_ok}/{f.checkpoints} checkpoints right ({f.phase_accuracy:.3f})",
+    ]
+    if verbose:
+        for fr in report.files:
+            if fr.error:
+                out.append(f"  {fr.file}: ERROR {fr.error}")
+            if not (fr.misses or fr.extras):
+                continue
+            out.append(f"  {fr.file} (TP {fr.tp}, FP {fr.fp}, FN {fr.fn})")
+            out += [f"    miss  {_line(e)}" for e in fr.misses]
+            out += [f"    extra {_line(e)}" for e in fr.extras]
+        for cp in report.checkpoints:
+            mark = "ok " if cp.ok else "BAD"
+            out.append(f"  {mark} {cp.thread} {cp.date}: gold {'/'.join(cp.gold)}, replay {cp.predicted}")
+    return "\n".join(out)

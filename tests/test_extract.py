@@ -1,0 +1,168 @@
+"""Extraction on invented articles: every hard case the spec names (negation, denial, conditions,
+plans with relative dates, several events in a sentence, abbreviations, two threads, distractors)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Optional
+
+import pytest
+import yaml
+
+from negotrack.extract import extract_article
+from negotrack.lexicon import load_lexicon
+from negotrack.model import Article, Event, ThreadDef, Vocabulary
+
+REPO = Path(__file__).resolve().parents[1]
+LEXICON = load_lexicon(REPO / "states" / "lexicon.yaml")
+VOCAB = Vocabulary(**yaml.safe_load((REPO / "states" / "vocabulary.yaml").read_text()))
+MACHINE = yaml.safe_load((REPO / "states" / "doha-ceasefire.yaml").read_text())
+
+
+def thread(tid: str, parties: list[str], mediators: list[str], aliases: list[str], cues: Optional[dict] = None) -> ThreadDef:
+    data = {**MACHINE, "id": tid, "title": tid, "parties": parties, "mediators": mediators, "aliases": aliases}
+    if cues:
+        data["cues"] = cues
+    return ThreadDef(**data)
+
+
+HARBOR = thread("harbor", ["Norland", "Estria"], ["Valdoria"], ["Harbor talks", "Port Venn", "Venn accord"])
+RIVER = thread("river", ["Kesh", "Ombar"], [], ["river commission", "Lake Tamu"])
+THREADS = {"harbor": HARBOR, "river": RIVER}
+FRIDAY = dt.date(2024, 3, 22)
+SATURDAY = dt.date(2024, 3, 23)
+
+
+def article(body: str, published: dt.date = FRIDAY, title: str = "Harbor talks") -> Article:
+    text = f"{title}\n\n{body}"
+    return Article(path="a.txt", text=text, title=title, published=published, body_start=len(title) + 2,
+                   sha256=hashlib.sha256(text.encode()).hexdigest())
+
+
+def events(body: str, published: dt.date = FRIDAY, threads: Optional[dict] = None, title: str = "Harbor talks") -> list[Event]:
+    a = article(body, published, title)
+    x = extract_article(a, VOCAB, threads or THREADS, LEXICON)
+    for e in x.events:
+        assert a.text[e.evidence.start:e.evidence.end] == e.evidence.quote
+        assert e.id and e.origin == "extracted" and e.reported == published and e.cue
+        assert 0 <= (e.confidence or 0) <= 1
+    return list(x.events)
+
+
+def kinds(evs: list[Event]) -> set[tuple[str, str, dt.date]]:
+    return {(e.thread, e.type, e.date) for e in evs}
+
+
+def test_past_weekday_resolves_against_publication() -> None:
+    evs = events("A Valdoria envoy on Thursday said the gaps between Norland and Estria were narrowing.")
+    assert kinds(evs) == {("harbor", "progress_reported", dt.date(2024, 3, 21))}
+
+
+def test_negation_gives_nothing() -> None:
+    assert events("Norland did not expect to hold talks with Estria in Port Venn this month.") == []
+
+
+def test_denial_gives_nothing_and_is_explained() -> None:
+    a = article("Estria denied on Thursday that the Harbor talks had broken off.")
+    x = extract_article(a, VOCAB, THREADS, LEXICON)
+    assert x.events == ()
+    assert any(d.reason == "denied" for d in x.discarded)
+
+
+def test_conditional_and_hypothetical_give_nothing() -> None:
+    assert events("If Norland rejects the proposal, the Harbor talks will collapse.") == []
+    assert events("Estria said the Venn accord could be signed within days.") == []
+
+
+def test_position_is_not_a_proposal() -> None:
+    assert events("Estria wants a permanent border settlement from Norland in the Harbor talks.") == []
+    evs = events("Norland presented a new proposal to the Valdoria mediators on Monday.", SATURDAY)
+    assert kinds(evs) == {("harbor", "proposal_tabled", dt.date(2024, 3, 18))}
+
+
+def test_planned_meeting_next_week_is_scheduled_with_expected_date() -> None:
+    evs = events("Negotiators from Norland and Estria are scheduled to meet in Port Venn next week, officials said.")
+    assert len(evs) == 1
+    e = evs[0]
+    assert (e.type, e.date, e.expected, e.expected_precision) == ("talks_scheduled", FRIDAY, dt.date(2024, 3, 25), "week")
+
+
+def test_resumption_date_announced_on_a_weekday() -> None:
+    evs = events("The Harbor talks will resume in Port Venn on April 8, Norland's chief negotiator said on Wednesday.")
+    assert [(e.type, e.date, e.expected) for e in evs] == [("talks_scheduled", dt.date(2024, 3, 20), dt.date(2024, 4, 8))]
+
+
+def test_reported_would_is_a_plan_not_a_hypothesis() -> None:
+    evs = events("The Valdoria envoy said delegations would consult their capitals and that the Harbor talks would resume next week.", SATURDAY)
+    assert [(e.type, e.expected) for e in evs] == [("talks_scheduled", dt.date(2024, 3, 25))]
+
+
+def test_several_events_in_one_sentence_each_with_its_date() -> None:
+    evs = events("The Harbor talks, which resumed on Monday after a long break, broke off on Friday after Estria tabled new demands.", SATURDAY)
+    got = kinds(evs)
+    assert ("harbor", "talks_resumed", dt.date(2024, 3, 18)) in got
+    assert ("harbor", "impasse_reported", dt.date(2024, 3, 22)) in got
+
+
+def test_abbreviations_do_not_break_sentences() -> None:
+    body = ("Sen. Ada Brook, D-N.Y., told reporters at 9 a.m. on Jan. 5 that the U.S. supported the Harbor talks. "
+            "Norland and Estria signed the Venn accord in Port Venn on Jan. 6, officials said.")
+    evs = events(body, dt.date(2024, 1, 7))
+    assert kinds(evs) == {("harbor", "agreement_reached", dt.date(2024, 1, 6))}
+    assert evs[0].evidence.quote.startswith("Norland and Estria signed")
+
+
+def test_two_threads_in_one_article() -> None:
+    body = ("Norland and Estria held talks in Port Venn on Tuesday.\n\n"
+            "Separately, Kesh and Ombar signed a water-sharing agreement at the river commission on Wednesday.")
+    assert kinds(events(body)) == {
+        ("harbor", "talks_held", dt.date(2024, 3, 19)),
+        ("river", "agreement_reached", dt.date(2024, 3, 20)),
+    }
+
+
+def test_meeting_with_lawmakers_is_not_a_round() -> None:
+    assert events("Norland's foreign minister met lawmakers on Tuesday to brief them on the Harbor talks.") == []
+
+
+def test_sentence_about_no_tracked_thread_gives_nothing() -> None:
+    assert events("Two football clubs held talks on Monday and reached an agreement on a transfer.", title="Sport") == []
+
+
+def test_context_carries_to_the_two_sides() -> None:
+    body = ("Norland and Estria opened the Harbor talks in Port Venn on Monday.\n\n"
+            "The two sides made significant progress on Tuesday, a mediator said.")
+    assert ("harbor", "progress_reported", dt.date(2024, 3, 19)) in kinds(events(body))
+
+
+def test_quoted_rhetoric_is_not_an_event() -> None:
+    assert events('"We will walk out of the Harbor talks if pushed," the Norland envoy said.') == []
+
+
+def test_one_event_per_happening_per_article() -> None:
+    body = ("Norland and Estria signed the Venn accord on Thursday.\n\n"
+            "The accord was signed in Port Venn, officials from Norland and Estria said.")
+    evs = events(body)
+    assert [e.type for e in evs] == ["agreement_reached"]
+
+
+def test_background_long_past_is_not_news() -> None:
+    assert events("Norland and Estria signed an earlier accord in Port Venn in 2019.") == []
+
+
+def test_attribution_is_kept() -> None:
+    evs = events("Norland and Estria held talks in Port Venn on Thursday, according to Valdoria diplomats.")
+    assert evs and evs[0].attribution == "Valdoria diplomats"
+
+
+def test_thread_cues_extend_the_lexicon() -> None:
+    lighthouse = thread("harbor", ["Norland", "Estria"], ["Valdoria"], ["Harbor talks"], cues={"talks_held": ["gathered at ... lighthouse"]})
+    evs = events("Norland and Estria envoys gathered at the old lighthouse on Thursday.", threads={"harbor": lighthouse})
+    assert kinds(evs) == {("harbor", "talks_held", dt.date(2024, 3, 21))}
+
+
+def test_retraction_in_next_sentence() -> None:
+    body = "A Norland news agency reported that the Harbor talks had collapsed on Thursday. Estria's envoy dismissed that report."
+    assert events(body) == []
