@@ -309,9 +309,8 @@ class _Reader:
             view = _SentenceView(s, self.p.matcher.mentions(s.text), [], published=self.a.published)
             own = _best(_scores(view.mentions), par_thread or context, EXPLICIT)
             here = par_thread or context
-            if prev is not None and self.lists["retraction"].search(s.text) and prev.s.index in per_sentence:
+            if prev is not None and prev.s.index in per_sentence and self.lists["retraction"].search(s.text):
                 self._retract(per_sentence.pop(prev.s.index), s)
-            view.clauses = _clauses(s.text, self.lex.separators)
             found = self._sentence(view, own, here, prev)
             if found:
                 per_sentence[s.index] = found
@@ -325,7 +324,7 @@ class _Reader:
     def _retract(self, cands: list[_Candidate], by: Sentence) -> None:
         for c in cands:
             e = c.event
-            self.discarded.append(Discarded(
+            self.discarded.append(Discarded.model_construct(
                 path=self.a.path, thread=e.thread, type=e.type, cue=e.cue or "", quote=e.evidence.quote,
                 start=e.evidence.start, end=e.evidence.end, reason=f"taken back by the next sentence: {by.text[:80]}",
             ))
@@ -336,6 +335,9 @@ class _Reader:
         for lex, only in [(self.lex, None), *[(c, tid) for tid, c in self.p.thread_cues.items()]]:
             for start, end, cue in lex.hits(text):
                 hits.append(_CueHit(start, end, cue, only))
+        if not hits:
+            return hits  # two sentences in three: no cue, so no clauses to work out either
+        view.clauses = _clauses(text, self.lex.separators)
         # a cue never reaches across a clause boundary ("negotiations offered | since the war began")
         if view.clauses:
             hits = [h for h in hits if not any(h.start < c[0] < h.end for c in view.clauses)]
@@ -359,7 +361,7 @@ class _Reader:
 
     def _discard(self, view: _SentenceView, hit: _CueHit, thread: Optional[str], reason: str, type_: Optional[str] = None) -> None:
         s = view.s
-        self.discarded.append(Discarded(
+        self.discarded.append(Discarded.model_construct(
             path=self.a.path, thread=thread, type=type_ or hit.cue.type, cue=hit.cue.pattern,
             quote=s.text, start=s.start, end=s.end, reason=reason,
         ))
@@ -616,7 +618,7 @@ def extract_article(article: Article, vocabulary: Vocabulary, threads: dict[str,
     discarded = list(reader.discarded)
     for c in dropped:
         e = c.event
-        discarded.append(Discarded(
+        discarded.append(Discarded.model_construct(
             path=article.path, thread=e.thread, type=e.type, cue=e.cue or "", quote=e.evidence.quote,
             start=e.evidence.start, end=e.evidence.end, reason="the same happening told again in this article",
         ))

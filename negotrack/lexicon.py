@@ -9,6 +9,7 @@ types whose cues can match.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
@@ -226,6 +227,41 @@ class Lexicon(_Strict):
 _COMPILED: dict[int, tuple[Lexicon, "CompiledLexicon"]] = {}
 
 
+class FoldedPattern:
+    """A word-list regex run on lower-cased text instead of with IGNORECASE.
+
+    The lists are lower case, and without IGNORECASE the regex engine compares characters
+    directly: two to three times faster on these long alternations, with the same matches.
+    Text whose lower-casing changes its length (a few scripts) uses the IGNORECASE regex, so
+    match positions always refer to the text given.
+    """
+
+    __slots__ = ("folded", "exact", "_last", "_low")
+
+    def __init__(self, source: str) -> None:
+        self.folded = re.compile(source)
+        self.exact = re.compile(source, re.IGNORECASE)
+        self._last: Optional[str] = None
+        self._low = ""
+
+    @property
+    def pattern(self) -> str:
+        return self.folded.pattern
+
+    def _fold(self, text: str) -> Optional[str]:
+        if text is not self._last:
+            self._last, self._low = text, text.lower()
+        return self._low if len(self._low) == len(text) else None
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Optional[re.Match[str]]:
+        low = self._fold(text)
+        return self.folded.search(low, pos, endpos) if low is not None else self.exact.search(text, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Optional[re.Match[str]]:
+        low = self._fold(text)
+        return self.folded.match(low, pos, endpos) if low is not None else self.exact.match(text, pos, endpos)
+
+
 @dataclass(frozen=True)
 class CompiledCue:
     type: str
@@ -244,23 +280,29 @@ class CompiledLexicon:
     type_regex: dict[str, re.Pattern[str]]
     cues: dict[str, CompiledCue]  # group name -> cue
     prefilter: re.Pattern[str]
-    lists: dict[str, re.Pattern[str]]
+    lists: dict[str, FoldedPattern]
     separators: re.Pattern[str]
     type_cues: dict[str, TypeCues] = field(default_factory=dict)
     anchors: dict[str, re.Pattern[str]] = field(default_factory=dict)
     by_key: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word key -> types
+    folded_regex: dict[str, re.Pattern[str]] = field(default_factory=dict)  # type_regex for lower-cased text
 
     def hits(self, text: str) -> list[tuple[int, int, CompiledCue]]:
         """Every cue match, found only where a cue's first word stands (the types are indexed by
         first words, so a sentence costs one tokenisation plus a few anchored matches)."""
         out: list[tuple[int, int, CompiledCue]] = []
-        for tok in TOKEN.finditer(text):
-            types = self.by_key.get(tok.group()[:3].lower())
+        low = text.lower()
+        regexes = self.folded_regex
+        if len(low) != len(text):  # lower-casing changed the length: match the text as it is
+            low, regexes = text, self.type_regex
+        by_key = self.by_key
+        for tok in TOKEN.finditer(low):
+            types = by_key.get(tok.group()[:3])
             if not types:
                 continue
             i = tok.start()
             for t in types:
-                m = self.type_regex[t].match(text, i)
+                m = regexes[t].match(low, i)
                 if m:
                     out.append((m.start(), m.end(), self.cues[m.lastgroup]))
         return out
@@ -268,27 +310,31 @@ class CompiledLexicon:
     @classmethod
     def build(cls, lex: Lexicon) -> "CompiledLexicon":
         type_regex: dict[str, re.Pattern[str]] = {}
+        folded_regex: dict[str, re.Pattern[str]] = {}  # the same on lower-cased text, no IGNORECASE
         anchors: dict[str, re.Pattern[str]] = {}
         cues: dict[str, CompiledCue] = {}
         every: list[str] = []
         n = 0
         for type_name, tc in lex.types.items():
             groups = []
+            folded_groups = []
             for cue in tc.cues:
                 name = f"c{n}"
                 n += 1
                 src = compile_pattern(cue.p)
                 groups.append(f"(?P<{name}>{src})")
+                folded_groups.append(f"(?P<{name}>{compile_pattern(cue.p.lower())})")
                 every.append(anchor_pattern(cue.p))
                 cues[name] = CompiledCue(type_name, cue.p, cue.future or tc.future, cue.date, cue.weight)
             if groups:
                 type_regex[type_name] = re.compile(either(groups), re.IGNORECASE)
+                folded_regex[type_name] = re.compile(either(folded_groups))
                 firsts = sorted({anchor_pattern(c.p) for c in tc.cues})
                 anchors[type_name] = re.compile(either(firsts), re.IGNORECASE)
         lists = {}
         for name in LIST_NAMES:
             items = lex.lists.get(name, ())
-            lists[name] = re.compile(either([compile_pattern(i) for i in items]), re.IGNORECASE)
+            lists[name] = FoldedPattern(either([compile_pattern(i.lower()) for i in items]))
         seps = sorted(lex.clause_separators, key=len, reverse=True)
         separators = re.compile("|".join(re.escape(s) for s in seps) or r"(?!x)x", re.IGNORECASE)
         prefilter = re.compile(either(sorted(set(every))), re.IGNORECASE)
@@ -298,7 +344,7 @@ class CompiledLexicon:
                 for w in first_words(cue.p):
                     by_key.setdefault(index_key(w), set()).add(type_name)
         keyed = {k: tuple(sorted(v)) for k, v in by_key.items()}
-        return cls(lex, type_regex, cues, prefilter, lists, separators, dict(lex.types), anchors, keyed)
+        return cls(lex, type_regex, cues, prefilter, lists, separators, dict(lex.types), anchors, keyed, folded_regex)
 
 
 # --- loading ------------------------------------------------------------------------------------
