@@ -54,6 +54,7 @@ class _Mention:
     thread: str
     weight: int
     name: str
+    shared: int = 1  # how many threads this name belongs to: 1 = it tells the thread apart
 
 
 def _term_source(term: str, demonyms: bool) -> tuple[str, int]:
@@ -111,7 +112,8 @@ class _ThreadMatcher:
             for rx, owners in self.index.get(tok.group()[:3].lower(), ()):
                 m = rx.match(text, tok.start())
                 if m:
-                    out.extend(_Mention(m.start(), m.end(), tid, w, name) for tid, w, name in owners)
+                    shared = len({tid for tid, _, _ in owners})
+                    out.extend(_Mention(m.start(), m.end(), tid, w, name, shared) for tid, w, name in owners)
                     taken = m.end()
                     break
         return out
@@ -131,6 +133,18 @@ def _scores(mentions: Iterable[_Mention], lo: int = 0, hi: int = 1 << 30) -> dic
     for tid, ns in names.items():
         out[tid] = out.get(tid, 0) + len(ns) * NAME_WEIGHT
     return out
+
+
+def _choose(mentions: list[_Mention], prefer: Optional[str], minimum: int, lo: int = 0, hi: int = 1 << 30) -> Optional[str]:
+    """The thread a stretch of text names. The thread in context keeps it unless another thread
+    is named by a name of its own: names several threads share (a mediator of two processes,
+    a capital) never pull a sentence away from the thread the article is about."""
+    scores = _scores(mentions, lo, hi)
+    if prefer is not None and scores.get(prefer, 0) >= minimum:
+        rivals = {m.thread for m in mentions if lo <= m.start and m.end <= hi and m.shared == 1 and m.thread != prefer}
+        if not rivals:
+            return prefer
+    return _best(scores, prefer, minimum)
 
 
 def _best(scores: dict[str, int], prefer: Optional[str], minimum: int) -> Optional[str]:
@@ -307,7 +321,7 @@ class _Reader:
                 par, par_thread = s.paragraph, None
                 prev = None
             view = _SentenceView(s, self.p.matcher.mentions(s.text), [], published=self.a.published)
-            own = _best(_scores(view.mentions), par_thread or context, EXPLICIT)
+            own = _choose(view.mentions, par_thread or context, EXPLICIT)
             here = par_thread or context
             if prev is not None and prev.s.index in per_sentence and self.lists["retraction"].search(s.text):
                 self._retract(per_sentence.pop(prev.s.index), s)
@@ -368,7 +382,7 @@ class _Reader:
 
     def _thread_for(self, view: _SentenceView, hit: _CueHit, clause: tuple[int, int, str], own: Optional[str], here: Optional[str]) -> tuple[Optional[str], bool]:
         """The thread a cue is about, and whether the text names it (rather than refers back)."""
-        in_clause = _best(_scores(view.mentions, clause[0], clause[1]), own or here, EXPLICIT)
+        in_clause = _choose(view.mentions, own or here, EXPLICIT, clause[0], clause[1])
         if in_clause:
             return in_clause, True
         if own:
@@ -440,7 +454,13 @@ class _Reader:
             return None
         hedge_zone = _window(text, cs, hit.end, st.hedge_window + len(_WORD.findall(text[hit.start:hit.end])))
         if self.lists["hedge"].search(hedge_zone):
-            self._discard(view, hit, thread, "hedged or hypothetical (could, may, hopes, ready to ...)")
+            self._discard(view, hit, thread, "hedged or hypothetical (could, may, likely ...)")
+            return None
+        if type_ != "talks_proposed" and self.lists["aspiration"].search(hedge_zone):
+            self._discard(view, hit, thread, "a wish or an effort (hopes, ready to, tries to ...), not a happening")
+            return None
+        if opener in ("when", "once") and (_WOULD.search(text, 0, cs) or self.lists["future"].search(text, 0, cs)):
+            self._discard(view, hit, thread, "in a 'when' clause of a plan: not yet happened")
             return None
         if type_ == "proposal_accepted" and self.lists["talks_offer"].search(text, hit.start, ce):
             self._discard(view, hit, thread, "accepts an offer of talks, not a proposal under negotiation")

@@ -175,7 +175,7 @@ class Settings(_Strict):
 
 
 LIST_NAMES = (
-    "negation", "denial", "retraction", "conditional", "hedge", "position", "future", "reporting",
+    "negation", "denial", "retraction", "conditional", "hedge", "aspiration", "position", "future", "reporting",
     "background", "distractor", "process", "anaphora", "demonstrative", "talks_offer",
 )
 
