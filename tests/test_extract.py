@@ -166,3 +166,72 @@ def test_thread_cues_extend_the_lexicon() -> None:
 def test_retraction_in_next_sentence() -> None:
     body = "A Norland news agency reported that the Harbor talks had collapsed on Thursday. Estria's envoy dismissed that report."
     assert events(body) == []
+
+
+# --- generalisation: mechanisms measured on a held-out corpus, tested here on invented text ------
+
+# Two processes that share a mediator (Valdoria) and its envoy: a shared name must not pull a
+# sentence away from the process the article is about.
+GULF = thread("gulf", ["Sarn", "Tolvia"], ["Valdoria"], ["Gulf talks", "Sarn Bay", "Ilse Marr"])
+HARBOR_SHARED = thread("harbor", ["Norland", "Estria"], ["Valdoria"], ["Harbor talks", "Port Venn", "Ilse Marr"])
+
+
+def test_shared_mediator_keeps_the_article_thread() -> None:
+    body = (
+        "PORT VENN, March 22 — Norland and Estria resumed the Harbor talks in Port Venn on Thursday.\n\n"
+        "Valdoria's envoy Ilse Marr said on Friday that the meeting had been constructive."
+    )
+    evs = events(body, threads={"harbor": HARBOR_SHARED, "gulf": GULF})
+    assert {e.thread for e in evs} == {"harbor"}
+    assert ("harbor", "progress_reported", FRIDAY) in kinds(evs)
+
+
+def test_a_name_of_its_own_still_switches_thread() -> None:
+    body = (
+        "PORT VENN, March 22 — Norland and Estria resumed the Harbor talks in Port Venn on Thursday.\n\n"
+        "Separately, Sarn and Tolvia met in Sarn Bay on Friday for a first round of talks, Valdoria said."
+    )
+    evs = kinds(events(body, threads={"harbor": HARBOR_SHARED, "gulf": GULF}))
+    assert ("gulf", "talks_held", FRIDAY) in evs
+    assert ("harbor", "talks_resumed", dt.date(2024, 3, 21)) in evs
+
+
+def test_an_effort_to_bring_sides_together_is_a_proposal_of_talks() -> None:
+    evs = events("Valdoria said on Friday it would try to bring Norland and Estria to the negotiating table in Port Venn.")
+    assert kinds(evs) == {("harbor", "talks_proposed", FRIDAY)}
+
+
+def test_a_wish_is_not_a_happening() -> None:
+    assert events("Estria hopes to sign the Venn accord with Norland before the summer.") == []
+
+
+def test_a_when_clause_of_a_plan_is_not_a_meeting() -> None:
+    assert events("Norland said it would table a new offer when the two sides meet again in Port Venn.") == []
+
+
+def test_common_ways_of_saying_talks_took_place() -> None:
+    assert ("harbor", "talks_held", dt.date(2024, 3, 21)) in kinds(
+        events("Negotiators from Norland and Estria sat down in Port Venn on Thursday for the Harbor talks.")
+    )
+    assert ("harbor", "talks_held", dt.date(2024, 3, 21)) in kinds(
+        events("The Valdoria envoy conferred with Norland's foreign minister in Port Venn on Thursday about the Harbor talks.")
+    )
+
+
+def test_a_round_that_will_open_on_a_date_is_scheduled() -> None:
+    evs = events("Estria's chief negotiator said on Thursday that the next round of the Harbor talks would open in Port Venn on April 2.")
+    (e,) = evs
+    assert (e.type, e.date, e.expected) == ("talks_scheduled", dt.date(2024, 3, 21), dt.date(2024, 4, 2))
+
+
+def test_truce_taking_hold_and_changes_turned_down() -> None:
+    assert ("harbor", "agreement_in_force", SATURDAY) in kinds(
+        events("The Venn accord truce between Norland and Estria took hold on Saturday morning.", published=SATURDAY)
+    )
+    assert ("harbor", "proposal_rejected", dt.date(2024, 3, 21)) in kinds(
+        events("Norland on Thursday turned down the changes Estria had asked for in the Harbor talks.")
+    )
+
+
+def test_a_meeting_of_the_companies_is_not_scheduled_talks() -> None:
+    assert events("The Port Venn terminal operator is expected to start dredging the harbor next year.") == []
