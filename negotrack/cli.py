@@ -268,7 +268,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 print(f"    “{short(e.evidence.quote, 160)}”")
             if args.discarded:
                 for d in ex.discarded:
-                    print(f"  discarded {d.thread or '-'} {d.type} ({d.reason}): “{short(d.quote, 100)}”")
+                    sides = f" [claimed by {d.attribution or '?'}, denied by {d.disputed_by}]" if d.disputed_by else ""
+                    print(f"  discarded {d.thread or '-'} {d.type} ({d.reason}){sides}: “{short(d.quote, 100)}”")
     for failure in failures:
         print(f"error: {failure.message}", file=sys.stderr)
     return EXIT_BAD_INPUT if failures else 0

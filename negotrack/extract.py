@@ -41,7 +41,7 @@ _WORD = re.compile(r"[\w'’.-]+")
 _REPORT_BEFORE = re.compile(r"(?:said|says|told|announced|stated|added|wrote|tweeted|confirmed|declared|reported)(?:\s+[\w.]+){0,3}?\s*$", re.IGNORECASE)
 _REPORT_AFTER = re.compile(r"^,?\s*(?:said|says|told|announced|wrote|confirmed|declared)\b", re.IGNORECASE)
 _ACCORDING = re.compile(r"according to ([^,.;]+)", re.IGNORECASE)
-_SPEAKER = re.compile(r"(?:^|[,;]\s*)((?:[A-Z][\w.'’-]*\s+){0,5}?(?:[A-Z][\w.'’-]*|spokesman|spokeswoman|spokesperson|official|officials|sources|diplomats|minister))\s*(?:,[^,]{0,80},\s*)?(?:said|says|told|announced|wrote|confirmed|declared)\b")
+_SPEAKER = re.compile(r"(?:^|[,;]\s*)((?:[A-Z][\w.'’-]*\s+){0,5}?(?:[A-Z][\w.'’-]*|spokesman|spokeswoman|spokesperson|official|officials|sources|diplomats|minister|newspaper|agency|media|outlet|television|radio))\s*(?:,[^,]{0,80},\s*)?(?:said|says|told|announced|wrote|confirmed|declared|reported)\b")
 
 
 # --- thread matching -----------------------------------------------------------------------------
@@ -335,12 +335,17 @@ class _Reader:
         for found in per_sentence.values():
             self.events.extend(found)
 
+    def _retractor(self, text: str) -> Optional[str]:
+        m = self.lists["retraction"].search(text)
+        return _subject_before(text, m.start()) if m else _speaker(text)[1]
+
     def _retract(self, cands: list[_Candidate], by: Sentence) -> None:
         for c in cands:
             e = c.event
             self.discarded.append(Discarded.model_construct(
                 path=self.a.path, thread=e.thread, type=e.type, cue=e.cue or "", quote=e.evidence.quote,
-                start=e.evidence.start, end=e.evidence.end, reason=f"taken back by the next sentence: {by.text[:80]}",
+                start=e.evidence.start, end=e.evidence.end, reason=f"disputed: taken back by the next sentence: {by.text[:80]}",
+                attribution=e.attribution or e.actor, disputed_by=self._retractor(by.text),
             ))
 
     def _hits(self, view: _SentenceView) -> list[_CueHit]:
@@ -373,11 +378,11 @@ class _Reader:
 
     # -- one cue -----------------------------------------------------------------------------
 
-    def _discard(self, view: _SentenceView, hit: _CueHit, thread: Optional[str], reason: str, type_: Optional[str] = None) -> None:
+    def _discard(self, view: _SentenceView, hit: _CueHit, thread: Optional[str], reason: str, type_: Optional[str] = None, disputed_by: Optional[str] = None) -> None:
         s = view.s
         self.discarded.append(Discarded.model_construct(
             path=self.a.path, thread=thread, type=type_ or hit.cue.type, cue=hit.cue.pattern,
-            quote=s.text, start=s.start, end=s.end, reason=reason,
+            quote=s.text, start=s.start, end=s.end, reason=reason, attribution=None, disputed_by=disputed_by,
         ))
 
     def _thread_for(self, view: _SentenceView, hit: _CueHit, clause: tuple[int, int, str], own: Optional[str], here: Optional[str]) -> tuple[Optional[str], bool]:
@@ -446,8 +451,10 @@ class _Reader:
         if self.lists["negation"].search(_window(text, cs, reach, st.negation_window + inside)):
             self._discard(view, hit, thread, "negated")
             return None
-        if self.lists["denial"].search(text, 0, hit.start):
-            self._discard(view, hit, thread, "denied")
+        denial = self.lists["denial"].search(text, 0, hit.start)
+        if denial:
+            denier = _subject_before(text, denial.start())
+            self._discard(view, hit, thread, "denied", disputed_by=denier)
             return None
         if self.lists["conditional"].search(text, 0, hit.start) or self.lists["conditional"].search(clause_text):
             self._discard(view, hit, thread, "conditional or open question")
@@ -597,6 +604,17 @@ class _Reader:
             cached = self._hits(view)
             setattr(view, "_hits", cached)
         return cached
+
+
+def _subject_before(text: str, end: int) -> Optional[str]:
+    """Who denies: the words of the clause before the denial verb ("Israel's foreign ministry")."""
+    clause = re.split(r"[,;:—–]", text[:end])[-1]
+    clause = _TRAILING_DATE.sub("", clause.strip())
+    words = clause.split()[-6:]
+    return " ".join(words).strip() or None
+
+
+_TRAILING_DATE = re.compile(r"\s+(?:late\s+|early\s+)?on\s+\S+$|\s+(?:yesterday|today|earlier|later)$", re.IGNORECASE)
 
 
 def _speaker(text: str) -> tuple[Optional[str], Optional[str]]:

@@ -234,6 +234,8 @@ class Discarded(Record):
     start: int
     end: int
     reason: str
+    attribution: Optional[str] = None  # who made the claim, where a claim was denied
+    disputed_by: Optional[str] = None  # who denied it: a disputed claim keeps both sides
 
 
 class Extraction(Record):

@@ -235,3 +235,16 @@ def test_truce_taking_hold_and_changes_turned_down() -> None:
 
 def test_a_meeting_of_the_companies_is_not_scheduled_talks() -> None:
     assert events("The Port Venn terminal operator is expected to start dredging the harbor next year.") == []
+
+
+def test_a_disputed_claim_keeps_both_sides() -> None:
+    a = article(
+        "A Norland newspaper reported on Thursday that the Harbor talks had collapsed. "
+        "Estria's foreign ministry dismissed that report as false.\n\n"
+        "Norland's navy chief on Friday denied that the Venn accord had broken down."
+    )
+    x = extract_article(a, VOCAB, THREADS, LEXICON)
+    assert x.events == ()
+    sides = {(d.reason.split(":")[0], d.attribution, d.disputed_by) for d in x.discarded}
+    assert ("disputed", "A Norland newspaper", "Estria's foreign ministry") in sides
+    assert ("denied", None, "Norland's navy chief") in sides
