@@ -210,8 +210,9 @@ def read_events(path: Path, shown: Optional[str] = None) -> list[Event]:
     return events
 
 
-def read_event_at(path: Path, line_no: int) -> Event:
-    with path.open("rb") as handle:
+def read_event_at(path: str | Path, line_no: int) -> Event:
+    """One event, read again for a report: the log keeps only what replay needs in memory."""
+    with open(path, "rb") as handle:
         for number, raw in enumerate(handle, 1):
             if number == line_no:
                 return Event.model_validate_json(raw)

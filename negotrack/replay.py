@@ -68,30 +68,22 @@ def as_entry(event: Event, ref: int = 0) -> LogEntry:
 
 
 def happenings(entries: Iterable[LogEntry], as_of: Optional[str] = None, known_at: Optional[str] = None) -> list[list[LogEntry]]:
-    """Filter by the two clocks, merge reports of one happening, and order them."""
+    """Filter by the two clocks, merge reports of one happening, and order them.
+
+    Entries sort as tuples, (date, reported, id) first; a happening's group is then created by
+    its earliest report, so the groups come out in replay order with no second sort.
+    """
     if as_of is not None or known_at is not None:
         entries = [e for e in entries if (as_of is None or e.date <= as_of) and (known_at is None or e.reported <= known_at)]
     groups: dict[tuple, list[LogEntry]] = {}
-    for e in entries:
+    for e in sorted(entries):
         key = (e[4], e[0], e[5])  # (type, date, expected): one happening
         group = groups.get(key)
         if group is None:
             groups[key] = [e]
-        else:
+        elif e[2] != group[-1][2]:  # the same event recorded twice (ids are content-derived) counts once
             group.append(e)
-    ordered = []
-    for group in groups.values():
-        if len(group) > 1:
-            group.sort(key=_order)
-            # the same event recorded twice (ids are content-derived) is one report, not two
-            group = [e for i, e in enumerate(group) if i == 0 or e.id != group[i - 1].id]
-        ordered.append(group)
-    ordered.sort(key=lambda g: g[0][:3])
-    return ordered
-
-
-def _order(e: LogEntry) -> tuple[str, str, str]:
-    return e[:3]  # (date, reported, id)
+    return list(groups.values())
 
 
 def replay(
@@ -110,17 +102,19 @@ def replay(
     machine = machine_for(thread)
     state = initial_state or thread.initial
     result = ReplayResult(thread=thread, initial=state, state=state)
+    rows = result.rows
+    decide = machine.decide
     for group in happenings(
         items,
         as_of.isoformat() if as_of else None,
         known_at.isoformat() if known_at else None,
     ):
-        verdict = machine.decide(state, group[0].type)
+        verdict = decide(state, group[0][4])
         row = Row(group, verdict.outcome, state, verdict.dest, verdict.reason)
-        result.rows.append(row)
+        rows.append(row)
         if verdict.outcome == "moved":
             state = verdict.dest
-            result.since = group[0].date
+            result.since = group[0][0]
             result.moved_by = row
     result.state = state
     return result

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterator, Optional
 
 from negotrack import snapshot
@@ -67,7 +66,7 @@ def compute_statuses(ws: Workspace, as_of: Optional[dt.date] = None, known_at: O
         results = {tid: replay(ws.threads[tid], per_thread[tid], as_of=as_of, known_at=known_at) for tid in sorted(ws.threads)}
 
     def lookup(entry: LogEntry) -> Event:
-        return read_event_at(Path(entry.file), entry.line)
+        return read_event_at(entry.file, entry.line)
 
     return [thread_status(result, lookup) for result in results.values()]
 
@@ -85,6 +84,7 @@ def bulk() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            gc.freeze()  # what was built stays out of later collections; refcounting still frees it
             gc.enable()
 
 
