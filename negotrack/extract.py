@@ -88,7 +88,10 @@ class _ThreadMatcher:
             for alias in t.aliases:
                 key = _term_source(alias, False)
                 firsts[key] = alias
-                owners.setdefault(key, []).append((tid, ALIAS_WEIGHT, alias))
+                # a common-noun alias ("truce", "peace talks") is weak evidence: many processes
+                # share the word, so it counts like a party's name, not like a proper alias
+                weight = ALIAS_WEIGHT if _proper(alias) else NAME_WEIGHT
+                owners.setdefault(key, []).append((tid, weight, alias))
                 lengths[key] = max(lengths.get(key, 0), len(alias))
             for name in (*t.parties, *t.mediators):
                 for term in (name, *names.get(name, ())):
@@ -135,13 +138,19 @@ def _scores(mentions: Iterable[_Mention], lo: int = 0, hi: int = 1 << 30) -> dic
     return out
 
 
+def _proper(name: str) -> bool:
+    """A proper name (it has a capital): it can tell one process from another."""
+    return any(c.isupper() for c in name)
+
+
 def _choose(mentions: list[_Mention], prefer: Optional[str], minimum: int, lo: int = 0, hi: int = 1 << 30) -> Optional[str]:
     """The thread a stretch of text names. The thread in context keeps it unless another thread
-    is named by a name of its own: names several threads share (a mediator of two processes,
-    a capital) never pull a sentence away from the thread the article is about."""
+    is named by a proper name of its own: names several threads share (a mediator of two
+    processes, a capital) and common nouns ("truce") never pull a sentence away from the thread
+    the article is about."""
     scores = _scores(mentions, lo, hi)
     if prefer is not None and scores.get(prefer, 0) >= minimum:
-        rivals = {m.thread for m in mentions if lo <= m.start and m.end <= hi and m.shared == 1 and m.thread != prefer}
+        rivals = {m.thread for m in mentions if lo <= m.start and m.end <= hi and m.shared == 1 and m.thread != prefer and _proper(m.name)}
         if not rivals:
             return prefer
     return _best(scores, prefer, minimum)

@@ -4,6 +4,7 @@ path can fingerprint the workspace without importing the heavy parts of negotrac
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -21,13 +22,41 @@ def definition_files(states_dir: Path) -> list[Path]:
     return sorted(p for p in states_dir.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and p.name not in NOT_THREADS)
 
 
+def definition_stats(states_dir: Path) -> list[tuple[str, "os.stat_result"]]:
+    """Every YAML file of `states/` (definitions, vocabulary, lexicon) with its stat."""
+    try:
+        entries = list(os.scandir(states_dir))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found = [(e.path, e.stat()) for e in entries if e.name.endswith((".yaml", ".yml")) and e.is_file()]
+    found.sort()
+    return found
+
+
 def log_files(root: Path) -> list[Path]:
-    files: list[Path] = []
+    return [Path(p) for p, _ in log_file_stats(root)]
+
+
+def log_file_stats(root: Path) -> list[tuple[str, "os.stat_result"]]:
+    """Every event file with its stat, sorted by path: os.scandir, since pathlib's rglob and
+    Path sorting cost more than the warm `status` may take on a log of ten thousand files."""
+    found: list[tuple[str, os.stat_result]] = []
     for name in LOG_DIRS:
-        folder = root / name
-        if folder.is_dir():
-            files.extend(p for p in folder.rglob(f"*{LOG_SUFFIX}") if p.is_file())
-    return sorted(files)
+        _scan(os.path.join(root, name), found)
+    found.sort()
+    return found
+
+
+def _scan(folder: str, found: list) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=True):
+            _scan(entry.path, found)
+        elif entry.name.endswith(LOG_SUFFIX) and entry.is_file(follow_symlinks=True):
+            found.append((entry.path, entry.stat()))
 
 
 def log_file_for(root: Path, article_path: str, origin: str) -> Path:

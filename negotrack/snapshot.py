@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 import orjson
 
-from negotrack.layout import CACHE_DIR, STATE_DIR, VOCABULARY_FILE, definition_files, log_files
+from negotrack.layout import CACHE_DIR, STATE_DIR, definition_stats, log_file_stats
 
 NAME = "status-snapshot.json"
 
@@ -28,15 +28,11 @@ def code_stamp() -> str:
 
 
 def fingerprint(root: Path, *args: Any) -> str:
-    digest = hashlib.sha256(f"{code_stamp()}|{args}|{root}".encode())
-    states = root / STATE_DIR
-    for path in definition_files(states) + [states / VOCABULARY_FILE] + log_files(root):
-        try:
-            st = path.stat()
-        except FileNotFoundError:
-            continue
-        digest.update(f"{path}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+    """Size and mtime of every definition and event file: one stat each, no parsing."""
+    parts = [f"{code_stamp()}|{args}|{root}"]
+    for path, st in definition_stats(root / STATE_DIR) + log_file_stats(root):
+        parts.append(f"{path}|{st.st_size}|{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def load(root: Path, key: str) -> Optional[list[dict]]:
