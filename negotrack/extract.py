@@ -32,6 +32,7 @@ TALKS_TYPES = frozenset(
 SCHEDULED = "talks_scheduled"
 ALIAS_WEIGHT = 3
 NAME_WEIGHT = 1
+CONTEXT_PRIOR = 2  # what being the thread in context is worth against a rival's names
 EXPLICIT = 2  # score from which a clause or sentence names a thread by itself
 
 _QUOTES = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
@@ -138,6 +139,11 @@ def _scores(mentions: Iterable[_Mention], lo: int = 0, hi: int = 1 << 30) -> dic
     return out
 
 
+def _sides_named(mentions: list[_Mention], thread: str) -> bool:
+    """Two of a thread's parties or mediators named together: they are the process meeting."""
+    return len({m.name for m in mentions if m.thread == thread and m.weight == NAME_WEIGHT and _proper(m.name)}) >= 2
+
+
 def _proper(name: str) -> bool:
     """A proper name (it has a capital): it can tell one process from another."""
     return any(c.isupper() for c in name)
@@ -149,6 +155,8 @@ def _choose(mentions: list[_Mention], prefer: Optional[str], minimum: int, lo: i
     processes, a capital) and common nouns ("truce") never pull a sentence away from the thread
     the article is about."""
     scores = _scores(mentions, lo, hi)
+    if prefer is not None and prefer in scores:
+        scores[prefer] += CONTEXT_PRIOR  # the thread in context is the likelier reading
     if prefer is not None and scores.get(prefer, 0) >= minimum:
         rivals = {m.thread for m in mentions if lo <= m.start and m.end <= hi and m.shared == 1 and m.thread != prefer and _proper(m.name)}
         if not rivals:
@@ -369,20 +377,21 @@ class _Reader:
         # a cue never reaches across a clause boundary ("negotiations offered | since the war began")
         if view.clauses:
             hits = [h for h in hits if not any(h.start < c[0] < h.end for c in view.clauses)]
-        # overlapping cues: the longer reading wins ("ended without progress" over "progress")
+        # overlapping cues: the longer reading is tried first ("ended without progress" before
+        # "progress"); a shorter one gets its turn only if the longer yields no event
         hits.sort(key=lambda h: (-(h.end - h.start), h.start))
-        kept: list[_CueHit] = []
-        for h in hits:
-            if all(h.end <= k.start or h.start >= k.end for k in kept):
-                kept.append(h)
-        return sorted(kept, key=lambda h: h.start)
+        return hits
 
     def _sentence(self, view: _SentenceView, own: Optional[str], here: Optional[str], prev: Optional[_SentenceView]) -> list[_Candidate]:
         out: list[_Candidate] = []
+        taken: list[_CueHit] = []
         for hit in self._hits(view):
+            if any(hit.start < t.end and t.start < hit.end for t in taken):
+                continue
             cand = self._cue(view, hit, own, here, prev)
             if cand is not None:
                 out.append(cand)
+                taken.append(hit)
         return out
 
     # -- one cue -----------------------------------------------------------------------------
@@ -434,7 +443,7 @@ class _Reader:
             if not any(m.thread == thread and m.weight >= ALIAS_WEIGHT for m in view.mentions):
                 self._discard(view, hit, thread, "needs the thread named in the sentence")
                 return None
-        if tc is not None and tc.needs == "process" and not self.lists["process"].search(text):
+        if tc is not None and tc.needs == "process" and not self.lists["process"].search(text) and not _sides_named(view.mentions, thread):
             self._discard(view, hit, thread, "no talks, deal or delegation in the sentence")
             return None
         if prev is not None and self.lists["demonstrative"].match(text) and prev.past():
@@ -474,6 +483,9 @@ class _Reader:
             return None
         if type_ != "talks_proposed" and self.lists["aspiration"].search(hedge_zone):
             self._discard(view, hit, thread, "a wish or an effort (hopes, ready to, tries to ...), not a happening")
+            return None
+        if clause_text.lstrip().lower().startswith(("who ", "whose ")):
+            self._discard(view, hit, thread, "describes a person (a 'who' clause), not news")
             return None
         if opener in ("when", "once") and (_WOULD.search(text, 0, cs) or self.lists["future"].search(text, 0, cs)):
             self._discard(view, hit, thread, "in a 'when' clause of a plan: not yet happened")
