@@ -295,19 +295,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from negotrack.evaluate import evaluate_corpus, render_report
+    from negotrack.evaluate import combine, evaluate_corpus, render_report
     from negotrack.lexicon import load_lexicon
 
     ws = _workspace(args)
-    corpus = Path(args.corpus)
-    if not (corpus / "gold.yaml").exists():
-        raise InputError(str(corpus), "no gold.yaml in this folder")
+    corpora = [Path(c) for c in args.corpus]
+    for corpus in corpora:
+        if not (corpus / "gold.yaml").exists():
+            raise InputError(str(corpus), "no gold.yaml in this folder")
     vocabulary, threads = ws.definitions
-    report = evaluate_corpus(corpus, vocabulary, threads, load_lexicon(ws.lexicon_path()))
+    lexicon = load_lexicon(ws.lexicon_path())
+    reports = [evaluate_corpus(c, vocabulary, threads, lexicon) for c in corpora]
+    together = combine(reports) if len(reports) > 1 else None
     if args.json:
-        emit_json(report.model_dump(mode="json"))
-    else:
-        print(render_report(report))
+        if together is None:
+            emit_json(reports[0].model_dump(mode="json"))
+        else:
+            emit_json({"figures": together.figures.model_dump(mode="json"), "corpora": [r.model_dump(mode="json") for r in reports]})
+        return 0
+    for report in reports:
+        print(render_report(report, verbose=not args.brief))
+    if together is not None:
+        f = together.figures
+        print(
+            f"\nall {len(reports)} together (micro): P {f.precision:.3f}  R {f.recall:.3f}  F1 {f.f1:.3f}  "
+            f"(TP {f.tp}, FP {f.fp}, FN {f.fn}); phases {f.checkpoints_ok}/{f.checkpoints} ({f.phase_accuracy:.3f})"
+        )
     return 0
 
 
@@ -363,8 +376,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("ingest", cmd_ingest, "draw events from articles and record them in the workspace")
     p.add_argument("paths", nargs="+", metavar="FILE|DIR")
     p.add_argument("--published", type=parse_date, help="publication date for articles that have none")
-    p = add("eval", cmd_eval, "score extraction and phases against a folder's gold.yaml")
-    p.add_argument("corpus", metavar="CORPUS_DIR")
+    p = add("eval", cmd_eval, "score extraction and phases against each folder's gold.yaml")
+    p.add_argument("corpus", metavar="CORPUS_DIR", nargs="+")
+    p.add_argument("--brief", action="store_true", help="figures only, without every miss and extra")
     return parser
 
 
