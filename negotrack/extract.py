@@ -510,6 +510,8 @@ class _Reader:
         if type_ == SCHEDULED:
             future = True
         new_type = type_
+        if type_ == "agreement_reached" and self.lists["partial"].search(text):
+            new_type = "progress_reported"  # agreed on some points, in principle: progress, not the deal
         if future and type_ != SCHEDULED:
             if cue.future == "discard":
                 self._discard(view, hit, thread, "planned or expected, not yet happened")
@@ -595,7 +597,9 @@ class _Reader:
         if hit.cue.date == "clause":
             own = self._in_clause(past, clause, text)
             if own:
-                m = min(own, key=lambda m: abs(m.start - hit.start))
+                # a date inside the cue's own gap dates its object ("the exchange agreed last
+                # month began on Friday"), so dates outside the cue come first
+                m = min(own, key=lambda m: (hit.start < m.start < hit.end, abs(m.start - hit.start)))
                 return m.date, m.precision, True
         speech = [m for m in past if _is_speech_date(text, m)]
         if speech:

@@ -176,7 +176,7 @@ class Settings(_Strict):
 
 LIST_NAMES = (
     "negation", "denial", "retraction", "conditional", "hedge", "aspiration", "position", "future", "reporting",
-    "background", "distractor", "process", "anaphora", "demonstrative", "talks_offer",
+    "background", "distractor", "process", "anaphora", "demonstrative", "talks_offer", "partial",
 )
 
 

@@ -248,3 +248,16 @@ def test_a_disputed_claim_keeps_both_sides() -> None:
     sides = {(d.reason.split(":")[0], d.attribution, d.disputed_by) for d in x.discarded}
     assert ("disputed", "A Norland newspaper", "Estria's foreign ministry") in sides
     assert ("denied", None, "Norland's navy chief") in sides
+
+
+def test_agreement_on_part_of_the_text_is_progress() -> None:
+    evs = kinds(events("Norland and Estria said on Thursday they had agreed on some articles of the Venn accord."))
+    assert evs == {("harbor", "progress_reported", dt.date(2024, 3, 21))}
+
+
+def test_a_date_inside_the_cue_dates_its_object_not_the_event() -> None:
+    evs = kinds(events(
+        "The prisoner exchange agreed last month in Port Venn between Norland and Estria began on Thursday.",
+        threads={"harbor": HARBOR},
+    ))
+    assert ("harbor", "agreement_in_force", dt.date(2024, 3, 21)) in evs
