@@ -251,7 +251,7 @@ def test_a_disputed_claim_keeps_both_sides() -> None:
 
 
 def test_agreement_on_part_of_the_text_is_progress() -> None:
-    evs = kinds(events("Norland and Estria said on Thursday they had agreed on some articles of the Venn accord."))
+    evs = kinds(events("Norland and Estria said on Thursday they had reached agreement on some articles of the Venn accord."))
     assert evs == {("harbor", "progress_reported", dt.date(2024, 3, 21))}
 
 
