@@ -10,6 +10,7 @@ either the old file or the new one, never half of either.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import marshal
 import os
 import tempfile
@@ -38,6 +39,10 @@ class LogEntry(NamedTuple):
     line: int  # 1-based line in that file
 
 
+# Field positions: a million entries are kept as plain tuples in this order, not LogEntry objects.
+DATE, REPORTED, ID, THREAD, TYPE, EXPECTED, FILE, LINE = range(8)
+
+
 def _date(value: object, path: str, line: int, field: str) -> str:
     if not isinstance(value, str):
         raise InputError(path, f"{field}: expected a date YYYY-MM-DD, got {value!r}", line)
@@ -52,20 +57,19 @@ def read_entries(
     files: list[Path],
     known_types: dict[str, frozenset[str]],
     display: Callable[[Path], str] = str,
-    index_path: Optional[Path] = None,
+    index_dir: Optional[Path] = None,
 ) -> dict[str, list[LogEntry]]:
     """The replay view of the log, per thread, checked as it is read: thread, type and dates
     must be valid.
 
     The full record of an event (quote, source, attribution) is read again only for the few
     events a report shows; the log itself is checked in full by `read_events` and `validate`.
-    With `index_path`, the entries of every file are kept in a compact index (marshal) keyed by
+    With `index_dir`, the entries of every file are kept in a compact index (marshal) keyed by
     the file's size and modification time, so a log that grew by one article parses one file.
     """
-    index = _LogIndex(index_path)
+    index = _LogIndex(index_dir)
     allowed = {(thread, kind) for thread, kinds in known_types.items() for kind in kinds}
     per_thread: dict[str, list[LogEntry]] = {thread: [] for thread in known_types}
-    make = LogEntry._make
     for path in files:
         entries = index.get(path)
         if entries is None:
@@ -73,8 +77,8 @@ def read_entries(
         pairs = {(e[3], e[4]) for e in entries}
         if not pairs <= allowed:
             _raise_unknown(entries, allowed, known_types, display(path))
-        for entry in map(make, entries):
-            per_thread[entry.thread].append(entry)
+        for entry in entries:  # plain tuples in LogEntry's field order: no object per event
+            per_thread[entry[THREAD]].append(entry)
     index.save()
     return per_thread
 
@@ -129,55 +133,57 @@ def _file_entries(path: Path, display: Callable[[Path], str]) -> list[tuple]:
 
 
 class _LogIndex:
-    """Parsed entries per log file, valid while the file's size and mtime are unchanged."""
+    """Parsed entries of each log file, one small marshal file ("shard") per log file, valid
+    while that file's size and mtime are unchanged. A log that grows by one article writes one
+    shard, not the whole index again."""
 
-    def __init__(self, path: Optional[Path]) -> None:
+    def __init__(self, folder: Optional[Path]) -> None:
         from negotrack.snapshot import code_stamp
 
         self.version = code_stamp()
-        self.path = path
-        self.files: dict[str, tuple[str, list[tuple]]] = {}
+        self.folder = folder
         self.seen: set[str] = set()
-        self.dirty = False
-        if path is None:
-            return
-        try:
-            version, files = marshal.loads(path.read_bytes())
-            if version == self.version and isinstance(files, dict):
-                self.files = files
-        except (OSError, EOFError, ValueError, TypeError):
-            pass  # no index, or a damaged one: it is only a cache
 
     @staticmethod
     def _stamp(path: Path) -> str:
         st = path.stat()
         return f"{st.st_size}:{st.st_mtime_ns}"
 
+    def _shard(self, path: Path) -> Path:
+        assert self.folder is not None
+        name = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:20] + ".m"
+        self.seen.add(name)
+        return self.folder / name
+
     def get(self, path: Path) -> Optional[list[tuple]]:
-        key = str(path)
-        self.seen.add(key)
-        if self.path is None:
+        if self.folder is None:
             return None
-        found = self.files.get(key)
-        return found[1] if found is not None and found[0] == self._stamp(path) else None
+        try:
+            version, stamp, entries = marshal.loads(self._shard(path).read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return None  # no shard, or a damaged one: it is only a cache
+        return entries if version == self.version and stamp == self._stamp(path) else None
 
     def put(self, path: Path, entries: list[tuple]) -> list[tuple]:
-        if self.path is not None:
-            self.files[str(path)] = (self._stamp(path), entries)
-            self.dirty = True
+        if self.folder is not None:
+            try:
+                atomic_write(self._shard(path), marshal.dumps((self.version, self._stamp(path), entries)), durable=False)
+            except OSError:
+                pass  # a read-only workspace works, only slower
         return entries
 
     def save(self) -> None:
-        if self.path is None:
+        """Drop the shards of log files that are gone."""
+        if self.folder is None or not self.folder.is_dir():
             return
-        if set(self.files) != self.seen:  # files removed from the log
-            self.files = {k: v for k, v in self.files.items() if k in self.seen}
-            self.dirty = True
-        if self.dirty:
-            try:
-                atomic_write(self.path, marshal.dumps((self.version, self.files)))
-            except OSError:
-                pass
+        names = os.listdir(self.folder)
+        if len(names) > len(self.seen):
+            for name in names:
+                if name not in self.seen:
+                    try:
+                        os.unlink(self.folder / name)
+                    except OSError:
+                        pass
 
 
 def _parse_lines(data: bytes, path: Path, display: Callable[[Path], str]) -> Iterator[tuple[int, dict]]:
@@ -234,14 +240,17 @@ def write_events(path: Path, events: Iterable[Event]) -> None:
     atomic_write(path, payload)
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
+def atomic_write(path: Path, payload: bytes, durable: bool = True) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path`. `durable` also
+    flushes it to disk first (the log; caches skip that, a lost cache is rebuilt)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

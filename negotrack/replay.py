@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
-from negotrack.eventlog import LogEntry
+from negotrack.eventlog import DATE, EXPECTED, ID, REPORTED, TYPE, LogEntry
 from negotrack.machines import machine_for
 from negotrack.model import Event, ThreadDef
 
@@ -28,7 +28,7 @@ class Row:
 
     @property
     def entry(self) -> LogEntry:
-        return self.entries[0]
+        return LogEntry._make(self.entries[0])
 
 
 @dataclass
@@ -36,21 +36,16 @@ class ReplayResult:
     thread: ThreadDef
     initial: str
     state: str
-    rows: list[Row] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)  # every happening (when asked for: the audit)
     since: Optional[str] = None  # date the thread entered `state`
     moved_by: Optional[Row] = None  # the row that put it there
+    last: Optional[Row] = None  # the latest happening
+    events: int = 0  # reports replayed (a happening told twice counts two)
+    rejected: int = 0  # happenings the machine refused
 
     @property
     def phase(self) -> str:
         return self.thread.phase_of(self.state)
-
-    @property
-    def rejected(self) -> int:
-        return sum(1 for r in self.rows if r.outcome == "rejected")
-
-    @property
-    def events(self) -> int:
-        return sum(len(r.entries) for r in self.rows)
 
 
 def as_entry(event: Event, ref: int = 0) -> LogEntry:
@@ -74,14 +69,14 @@ def happenings(entries: Iterable[LogEntry], as_of: Optional[str] = None, known_a
     its earliest report, so the groups come out in replay order with no second sort.
     """
     if as_of is not None or known_at is not None:
-        entries = [e for e in entries if (as_of is None or e.date <= as_of) and (known_at is None or e.reported <= known_at)]
+        entries = [e for e in entries if (as_of is None or e[DATE] <= as_of) and (known_at is None or e[REPORTED] <= known_at)]
     groups: dict[tuple, list[LogEntry]] = {}
     for e in sorted(entries):
-        key = (e[4], e[0], e[5])  # (type, date, expected): one happening
+        key = (e[TYPE], e[DATE], e[EXPECTED])  # one happening
         group = groups.get(key)
         if group is None:
             groups[key] = [e]
-        elif e[2] != group[-1][2]:  # the same event recorded twice (ids are content-derived) counts once
+        elif e[ID] != group[-1][ID]:  # the same event recorded twice (ids are content-derived) counts once
             group.append(e)
     return list(groups.values())
 
@@ -93,9 +88,11 @@ def replay(
     initial_state: Optional[str] = None,
     as_of: Optional[dt.date] = None,
     known_at: Optional[dt.date] = None,
+    keep_rows: bool = True,
 ) -> ReplayResult:
     """Replay one thread. `initial_state` overrides the definition's (evaluation starts threads
-    in the phase the gold file gives)."""
+    in the phase the gold file gives). Without `keep_rows` only what a status needs is kept
+    (the state, the move that made it, the latest happening and the counts)."""
     items = list(entries)
     if items and isinstance(items[0], Event):
         items = [as_entry(e, i) for i, e in enumerate(items)]  # type: ignore[arg-type]
@@ -104,19 +101,37 @@ def replay(
     result = ReplayResult(thread=thread, initial=state, state=state)
     rows = result.rows
     decide = machine.decide
+    events = rejected = 0
+    group: list = []
+    verdict = None
+    before = state
     for group in happenings(
-        items,
+        items,  # type: ignore[arg-type]
         as_of.isoformat() if as_of else None,
         known_at.isoformat() if known_at else None,
     ):
-        verdict = decide(state, group[0][4])
-        row = Row(group, verdict.outcome, state, verdict.dest, verdict.reason)
-        rows.append(row)
+        verdict = decide(state, group[0][TYPE])
+        events += len(group)
+        before = state
         if verdict.outcome == "moved":
             state = verdict.dest
-            result.since = group[0][0]
-            result.moved_by = row
+            result.since = group[0][DATE]
+            result.moved_by = Row(group, verdict.outcome, before, state, verdict.reason)
+            if keep_rows:
+                rows.append(result.moved_by)
+        else:
+            if verdict.outcome == "rejected":
+                rejected += 1
+            if keep_rows:
+                rows.append(Row(group, verdict.outcome, before, verdict.dest, verdict.reason))
+    if verdict is not None:
+        result.last = rows[-1] if keep_rows else (
+            result.moved_by if result.moved_by is not None and result.moved_by.entries is group
+            else Row(group, verdict.outcome, before, verdict.dest, verdict.reason)
+        )
     result.state = state
+    result.events = events
+    result.rejected = rejected
     return result
 
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Iterator, Optional
 
 from negotrack import snapshot
-from negotrack.eventlog import LogEntry, atomic_write, read_event_at
+from negotrack.eventlog import FILE, LINE, LogEntry, atomic_write, read_event_at
 from negotrack.model import Event, SourceRef, Step, ThreadStatus
 from negotrack.replay import ReplayResult, Row, replay
 from negotrack.workspace import Workspace
@@ -63,10 +63,10 @@ def statuses(ws: Workspace, as_of: Optional[dt.date] = None, known_at: Optional[
 def compute_statuses(ws: Workspace, as_of: Optional[dt.date] = None, known_at: Optional[dt.date] = None) -> list[ThreadStatus]:
     with bulk():
         per_thread = ws.entries()
-        results = {tid: replay(ws.threads[tid], per_thread[tid], as_of=as_of, known_at=known_at) for tid in sorted(ws.threads)}
+        results = {tid: replay(ws.threads[tid], per_thread[tid], as_of=as_of, known_at=known_at, keep_rows=False) for tid in sorted(ws.threads)}
 
     def lookup(entry: LogEntry) -> Event:
-        return read_event_at(entry.file, entry.line)
+        return read_event_at(entry[FILE], entry[LINE])
 
     return [thread_status(result, lookup) for result in results.values()]
 
@@ -92,9 +92,9 @@ def thread_status(result: ReplayResult, lookup) -> ThreadStatus:
     warnings = []
     if result.rejected:
         warnings.append(f"{result.rejected} event(s) rejected: see `negotrack replay {result.thread.id}`")
-    if not result.rows:
+    if result.last is None:
         warnings.append("no events recorded")
-    last = result.rows[-1] if result.rows else None
+    last = result.last
     return ThreadStatus(
         thread=result.thread.id,
         title=result.thread.title,
@@ -114,7 +114,7 @@ def audit(ws: Workspace, thread_id: str, as_of: Optional[dt.date] = None, known_
     records = ws.events_of(thread_id)
     events = [e for e, _ in records]
     result = replay(thread, events, as_of=as_of, known_at=known_at)
-    steps = [step(row, result, lambda entry: events[entry.line]) for row in result.rows]
+    steps = [step(row, result, lambda entry: events[entry[LINE]]) for row in result.rows]
     return result, steps
 
 

@@ -104,7 +104,7 @@ class Workspace:
         from negotrack.eventlog import read_entries
 
         files = self.log_files() if files is None else files
-        index = self.cache_dir / "log-index.marshal" if use_index else None
+        index = self.cache_dir / "log-index" if use_index else None
         return read_entries(files, self.known_types(), self.display, index)
 
     def events_of(self, thread_id: str) -> list[tuple["Event", Path]]:
