@@ -7,6 +7,7 @@ compares sizes and modification times, and prints what was saved.
 from __future__ import annotations
 
 import hashlib
+from array import array
 from pathlib import Path
 from typing import Any, Optional
 
@@ -29,10 +30,15 @@ def code_stamp() -> str:
 
 def fingerprint(root: Path, *args: Any) -> str:
     """Size and mtime of every definition and event file: one stat each, no parsing."""
-    parts = [f"{code_stamp()}|{args}|{root}"]
-    for path, st in definition_stats(root / STATE_DIR) + log_file_stats(root):
-        parts.append(f"{path}|{st.st_size}|{st.st_mtime_ns}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    stats = definition_stats(root / STATE_DIR) + log_file_stats(root)
+    numbers = array("q")
+    for _, st in stats:
+        numbers.append(st.st_size)
+        numbers.append(st.st_mtime_ns)
+    digest = hashlib.sha256(f"{code_stamp()}|{args}|{root}\n".encode())
+    digest.update("\n".join(path for path, _ in stats).encode("utf-8", "surrogateescape"))
+    digest.update(numbers.tobytes())
+    return digest.hexdigest()
 
 
 def load(root: Path, key: str) -> Optional[list[dict]]:
