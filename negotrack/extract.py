@@ -35,6 +35,7 @@ NAME_WEIGHT = 1
 CONTEXT_PRIOR = 2  # what being the thread in context is worth against a rival's names
 EXPLICIT = 2  # score from which a clause or sentence names a thread by itself
 
+DATELINE = re.compile(r"\s*[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’/ -]{1,40}(?:,\s*[A-Z][\w.'’ -]{0,30}?)?(?:,?\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2})?(?:\s*\([^)]{1,40}\))?\s*[—–-]{1,2}\s")
 _QUOTES = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
 _YEAR = re.compile(r"(?<![\d-])(?:19|20)\d\d(?![\d-])")
 _WOULD = re.compile(r"\bwould\b|\bwould(?=n't)", re.IGNORECASE)
@@ -109,7 +110,10 @@ class _ThreadMatcher:
 
     def mentions(self, text: str) -> list[_Mention]:
         out = []
-        taken = -1
+        # a dateline ("MEXICO CITY, Nov. 26 (Wire) —") says where the reporter is, not what
+        # the story is about: names in it do not count
+        dateline = DATELINE.match(text)
+        taken = dateline.end() if dateline else -1
         for tok in TOKEN.finditer(text):
             if tok.start() < taken:
                 continue
@@ -320,7 +324,7 @@ class _Reader:
     # -- context -----------------------------------------------------------------------------
 
     def dominant(self, sentences: list[Sentence]) -> Optional[str]:
-        first_par = [s.text for s in sentences if s.paragraph == (sentences[0].paragraph if sentences else 0)]
+        first_par = [DATELINE.sub("", s.text, count=1) for s in sentences if s.paragraph == (sentences[0].paragraph if sentences else 0)]
         head = " ".join([self.a.title, self.a.text[: self.a.body_start], *first_par])
         return _best(_scores(self.p.matcher.mentions(head)), None, 1)
 

@@ -261,3 +261,13 @@ def test_a_date_inside_the_cue_dates_its_object_not_the_event() -> None:
         threads={"harbor": HARBOR},
     ))
     assert ("harbor", "agreement_in_force", dt.date(2024, 3, 21)) in evs
+
+
+def test_a_dateline_place_does_not_name_a_thread() -> None:
+    """The dateline says where the reporter is: a city another thread lists as an alias must not
+    pull the story to that thread."""
+    lake = thread("lake", ["Kesh", "Ombar"], [], ["Lake Tamu", "Port Venn"])
+    harbor = thread("harbor", ["Norland", "Estria"], [], ["Harbor talks", "Norland-Estria talks"])
+    body = "PORT VENN, March 22 (Wire) — Norland and Estria resumed the Norland-Estria talks on Thursday."
+    evs = kinds(events(body, threads={"lake": lake, "harbor": harbor}, title="Talks resume"))
+    assert evs == {("harbor", "talks_resumed", dt.date(2024, 3, 21))}
