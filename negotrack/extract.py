@@ -35,7 +35,11 @@ NAME_WEIGHT = 1
 CONTEXT_PRIOR = 2  # what being the thread in context is worth against a rival's names
 EXPLICIT = 2  # score from which a clause or sentence names a thread by itself
 
-DATELINE = re.compile(r"\s*[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’/ -]{1,40}(?:,\s*[A-Z][\w.'’ -]{0,30}?)?(?:,?\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2})?(?:\s*\([^)]{1,40}\))?\s*[—–-]{1,2}\s")
+DATELINE = re.compile(
+    r"\s*(?:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’/ -]{1,40}(?:,\s*[A-Z][\w.'’ -]{0,30}?)?(?:,?\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2})?"  # VIENNA, March 4
+    r"|[A-ZÀ-ÖØ-Þ][\w.'’/-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w.'’/-]*){0,3}(?:,\s*[A-Z][\w.'’ -]{0,30}?)?,\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2})"  # Port Venn, March 4
+    r"(?:\s*\([^)]{1,40}\))?\s*[—–-]{1,2}\s"
+)
 _QUOTES = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
 _YEAR = re.compile(r"(?<![\d-])(?:19|20)\d\d(?![\d-])")
 _WOULD = re.compile(r"\bwould\b|\bwould(?=n't)", re.IGNORECASE)

@@ -268,6 +268,6 @@ def test_a_dateline_place_does_not_name_a_thread() -> None:
     pull the story to that thread."""
     lake = thread("lake", ["Kesh", "Ombar"], [], ["Lake Tamu", "Port Venn"])
     harbor = thread("harbor", ["Norland", "Estria"], [], ["Harbor talks", "Norland-Estria talks"])
-    body = "PORT VENN, March 22 (Wire) — Norland and Estria resumed the Norland-Estria talks on Thursday."
-    evs = kinds(events(body, threads={"lake": lake, "harbor": harbor}, title="Talks resume"))
+    body = "Port Venn, March 22 (Wire) — The talks resumed on Thursday after a week's pause."
+    evs = kinds(events(body, threads={"lake": lake, "harbor": harbor}, title="Norland and Estria talks resume"))
     assert evs == {("harbor", "talks_resumed", dt.date(2024, 3, 21))}
