@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Iterable, NamedTuple, Optional
 
 from negotrack.dates import DateMention, find_dates
 from negotrack.lexicon import TOKEN, CompiledCue, CompiledLexicon, Cue, Lexicon, TypeCues, index_key
@@ -53,8 +53,9 @@ _SPEAKER = re.compile(r"(?:^|[,;]\s*)((?:[A-Z][\w.'’-]*\s+){0,5}?(?:[A-Z][\w.'
 # --- thread matching -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Mention:
+class _Mention(NamedTuple):
+    """A thread's name found in text (a tuple: a dozen are made per sentence)."""
+
     start: int
     end: int
     thread: str
