@@ -43,6 +43,13 @@ def short(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def finish(failures: Sequence[InputError]) -> int:
+    """Files that could not be read were skipped while the others went on: say which, and exit 2."""
+    for failure in failures:
+        print(f"error: {failure.message}", file=sys.stderr)
+    return EXIT_BAD_INPUT if failures else 0
+
+
 def parse_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -270,9 +277,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 for d in ex.discarded:
                     sides = f" [claimed by {d.attribution or '?'}, denied by {d.disputed_by}]" if d.disputed_by else ""
                     print(f"  discarded {d.thread or '-'} {d.type} ({d.reason}){sides}: “{short(d.quote, 100)}”")
-    for failure in failures:
-        print(f"error: {failure.message}", file=sys.stderr)
-    return EXIT_BAD_INPUT if failures else 0
+    return finish(failures)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -289,9 +294,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
         for path in summary["replaced_files"]:
             print(f"  changed since last ingest, events replaced: {path}")
-    for failure in failures:
-        print(f"error: {failure.message}", file=sys.stderr)
-    return EXIT_BAD_INPUT if failures else 0
+    return finish(failures)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

@@ -82,10 +82,7 @@ def extract_files(
     draw = extractor(ws)
     results: list[Extraction] = []
     failures: list[InputError] = []
-    for path in paths:
-        if not path.exists():
-            failures.append(InputError(str(path), "no such file or folder"))
-    for path in iter_article_paths([p for p in paths if p.exists()]):
+    for path in article_paths(paths, failures):
         try:
             article = load_article(ws, path, published)
         except InputError as exc:
@@ -93,6 +90,12 @@ def extract_files(
             continue
         results.append(draw(article))
     return results, failures
+
+
+def article_paths(paths: list[Path], failures: list[InputError]) -> list[Path]:
+    """The article files named or found in folders; a path that does not exist is a failure."""
+    failures.extend(InputError(str(p), "no such file or folder") for p in paths if not p.exists())
+    return iter_article_paths([p for p in paths if p.exists()])
 
 
 def extractor(ws: Workspace):
@@ -111,10 +114,7 @@ def ingest(
     """Draw and record events. Idempotent: the same article again changes nothing; a changed
     article has its extracted events replaced, not doubled."""
     failures: list[InputError] = []
-    for path in paths:
-        if not path.exists():
-            failures.append(InputError(str(path), "no such file or folder"))
-    files = iter_article_paths([p for p in paths if p.exists()])
+    files = article_paths(paths, failures)
     summary = {"articles": 0, "new": 0, "replaced": 0, "unchanged": 0, "events": 0, "replaced_files": []}
     draw = extractor(ws)
     bar = _progress(len(files)) if progress and len(files) >= 20 else None
