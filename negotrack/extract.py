@@ -1,7 +1,8 @@
 """Events from one article: cues found in sentences, attached to threads, judged for modality.
 
 The pipeline for each sentence, in order of cost:
-  1. a combined prefilter over every cue (most sentences carry none and stop here);
+  1. the cues that match, found from an index of their first words (two sentences in three
+     carry none and stop here);
   2. which thread the sentence (or the cue's clause) is about: aliases of a thread, or two of its
      parties/mediators; failing that, a definite reference ("the talks", "the two sides") to the
      thread in context (the paragraph's, the article's latest, or the headline's);

@@ -2,8 +2,8 @@
 
 Cues are written in a small pattern language (see the header of states/lexicon.yaml) so that a
 user can add cues for a new thread without writing regular expressions. Every pattern is
-compiled once; extraction then runs one combined prefilter over a sentence and only looks at the
-types whose cues can match.
+compiled once, and indexed by the first letters of each cue's first word, so a sentence is only
+matched against the types whose cues can start in it.
 """
 
 from __future__ import annotations
@@ -54,12 +54,6 @@ def _slot_regex(slot: str) -> str:
                 words.append(re.escape(word))
         alternatives.append(r"\s+".join(words))
     return "(?:" + "|".join(alternatives) + ")"
-
-
-def anchor_pattern(pattern: str) -> str:
-    """A regex for the first slot of a pattern only: cheap, and true wherever the cue can match."""
-    first = pattern.split()[0]
-    return LEFT + _slot_regex(first)
 
 
 TOKEN = re.compile(r"[\w'’-]+")
@@ -273,17 +267,15 @@ class CompiledCue:
 
 @dataclass
 class CompiledLexicon:
-    """Regexes built once: one per type (named groups say which cue fired), a cheap anchor regex
-    per type (the cues' first words) and one prefilter (every anchor) run on every sentence."""
+    """Regexes built once: one per type (named groups say which cue fired), the same for
+    lower-cased text, and an index from a word's first letters to the types whose cues start so."""
 
     lexicon: Lexicon
     type_regex: dict[str, re.Pattern[str]]
     cues: dict[str, CompiledCue]  # group name -> cue
-    prefilter: re.Pattern[str]
     lists: dict[str, FoldedPattern]
     separators: re.Pattern[str]
     type_cues: dict[str, TypeCues] = field(default_factory=dict)
-    anchors: dict[str, re.Pattern[str]] = field(default_factory=dict)
     by_key: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word key -> types
     folded_regex: dict[str, re.Pattern[str]] = field(default_factory=dict)  # type_regex for lower-cased text
 
@@ -311,9 +303,7 @@ class CompiledLexicon:
     def build(cls, lex: Lexicon) -> "CompiledLexicon":
         type_regex: dict[str, re.Pattern[str]] = {}
         folded_regex: dict[str, re.Pattern[str]] = {}  # the same on lower-cased text, no IGNORECASE
-        anchors: dict[str, re.Pattern[str]] = {}
         cues: dict[str, CompiledCue] = {}
-        every: list[str] = []
         n = 0
         for type_name, tc in lex.types.items():
             groups = []
@@ -324,27 +314,23 @@ class CompiledLexicon:
                 src = compile_pattern(cue.p)
                 groups.append(f"(?P<{name}>{src})")
                 folded_groups.append(f"(?P<{name}>{compile_pattern(cue.p.lower())})")
-                every.append(anchor_pattern(cue.p))
                 cues[name] = CompiledCue(type_name, cue.p, cue.future or tc.future, cue.date, cue.weight)
             if groups:
                 type_regex[type_name] = re.compile(either(groups), re.IGNORECASE)
                 folded_regex[type_name] = re.compile(either(folded_groups))
-                firsts = sorted({anchor_pattern(c.p) for c in tc.cues})
-                anchors[type_name] = re.compile(either(firsts), re.IGNORECASE)
         lists = {}
         for name in LIST_NAMES:
             items = lex.lists.get(name, ())
             lists[name] = FoldedPattern(either([compile_pattern(i.lower()) for i in items]))
         seps = sorted(lex.clause_separators, key=len, reverse=True)
         separators = re.compile("|".join(re.escape(s) for s in seps) or r"(?!x)x", re.IGNORECASE)
-        prefilter = re.compile(either(sorted(set(every))), re.IGNORECASE)
         by_key: dict[str, set[str]] = {}
         for type_name, tc in lex.types.items():
             for cue in tc.cues:
                 for w in first_words(cue.p):
                     by_key.setdefault(index_key(w), set()).add(type_name)
         keyed = {k: tuple(sorted(v)) for k, v in by_key.items()}
-        return cls(lex, type_regex, cues, prefilter, lists, separators, dict(lex.types), anchors, keyed, folded_regex)
+        return cls(lex, type_regex, cues, lists, separators, dict(lex.types), keyed, folded_regex)
 
 
 # --- loading ------------------------------------------------------------------------------------
