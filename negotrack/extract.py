@@ -83,8 +83,8 @@ def _term_source(term: str, demonyms: bool) -> tuple[str, int]:
 class _ThreadMatcher:
     """Finds where a sentence names each thread, with weights: aliases count more than parties.
 
-    Each thread's names are one alternation (aliases first, longest first), one for exact-case
-    names and one for any-case phrases: two regex scans per thread and sentence, not one per name.
+    Names are indexed by the first letters of their first word; a sentence costs one pass over
+    its words and, where a word's letters are indexed, one anchored match of that key's names.
     """
 
     def __init__(self, threads: dict[str, ThreadDef], names: dict[str, tuple[str, ...]]):
@@ -109,10 +109,19 @@ class _ThreadMatcher:
                     lengths[key] = max(lengths.get(key, 0), len(term))
         # terms indexed by the first letters of their first word: a sentence costs one
         # tokenisation and a few anchored matches, however many threads there are
-        self.index: dict[str, list[tuple[re.Pattern[str], list[tuple[str, int, str]]]]] = {}
+        grouped: dict[str, list[tuple[str, int]]] = {}
         for key in sorted(owners, key=lambda k: -lengths[k]):
-            rx = re.compile(r"(?<![\w-])" + key[0], key[1])
-            self.index.setdefault(index_key(firsts[key]), []).append((rx, owners[key]))
+            grouped.setdefault(index_key(firsts[key]), []).append(key)
+        # one regex per first-letters key: its names as alternatives, longest first, each in a
+        # named group that says whose name it is (one match call per word, not one per name)
+        self.index: dict[str, tuple[re.Pattern[str], dict[str, list[tuple[str, int, str]]]]] = {}
+        for first, keys in grouped.items():
+            parts, named = [], {}
+            for n, (source, flags) in enumerate(keys):
+                body = f"(?i:{source})" if flags & re.IGNORECASE else source
+                parts.append(f"(?P<t{n}>{body})")
+                named[f"t{n}"] = owners[(source, flags)]
+            self.index[first] = (re.compile(r"(?<![\w-])(?:" + "|".join(parts) + ")"), named)
 
     def mentions(self, text: str) -> list[_Mention]:
         out = []
@@ -120,16 +129,24 @@ class _ThreadMatcher:
         # the story is about: names in it do not count
         dateline = DATELINE.match(text)
         taken = dateline.end() if dateline else -1
-        for tok in TOKEN.finditer(text):
-            if tok.start() < taken:
+        low = text.lower()  # keys are looked up lower-cased: fold the sentence once, not each word
+        if len(low) != len(text):
+            low = text
+        get = self.index.get
+        for tok in TOKEN.finditer(low):
+            start = tok.start()
+            if start < taken:
                 continue
-            for rx, owners in self.index.get(tok.group()[:3].lower(), ()):
-                m = rx.match(text, tok.start())
-                if m:
-                    shared = len({tid for tid, _, _ in owners})
-                    out.extend(_Mention(m.start(), m.end(), tid, w, name, shared) for tid, w, name in owners)
-                    taken = m.end()
-                    break
+            key = tok.group()[:3]
+            found = get(key if low is not text else key.lower())
+            if found is None:
+                continue
+            m = found[0].match(text, start)
+            if m:
+                owners = found[1][m.lastgroup]  # type: ignore[index]
+                shared = len({tid for tid, _, _ in owners})
+                out.extend(_Mention(m.start(), m.end(), tid, w, name, shared) for tid, w, name in owners)
+                taken = m.end()
         return out
 
 
