@@ -142,28 +142,10 @@ class EvalReport(_Loose):
     files: tuple[FileReport, ...]
     checkpoints: tuple[CheckpointResult, ...]
 
-    # the headline numbers, flat, for scripts
-    @property
-    def precision(self) -> float:
-        return self.figures.precision
-
-    @property
-    def recall(self) -> float:
-        return self.figures.recall
-
-    @property
-    def f1(self) -> float:
-        return self.figures.f1
-
-    @property
-    def phase_accuracy(self) -> float:
-        return self.figures.phase_accuracy
-
 
 class CombinedReport(_Loose):
     figures: Figures
     corpora: tuple[EvalReport, ...]
-
 
 def _figures(tp: int, fp: int, fn: int, aside: int, cps: int, cps_ok: int) -> Figures:
     p = tp / (tp + fp) if tp + fp else 0.0
