@@ -140,9 +140,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from negotrack.definitions import load_definitions
     from negotrack.eventlog import read_events
     from negotrack.report import article_problems
-    from negotrack.workspace import Workspace, resolve, shipped_file
+    from negotrack.workspace import Workspace, shipped_file
 
-    problems: list[str] = []
+    problems: list[InputError] = []
     target = Path(args.path) if args.path else None
     if target is not None and not target.exists():
         raise InputError(str(target), "no such file or folder")
@@ -165,21 +165,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
         try:
             events = read_events(path, shown)
         except InputError as exc:
-            problems.append(exc.message)
+            problems.append(exc)
             continue
         for line_no, event in enumerate(events, 1):
-            where = f"{shown}:{line_no}"
             count += 1
             if event.thread not in known:
-                problems.append(f"{where}: unknown thread {event.thread!r}")
+                problems.append(InputError(shown, f"unknown thread {event.thread!r}", line_no))
                 continue
             if event.type not in known[event.thread]:
-                problems.append(f"{where}: unknown event type {event.type!r} for {event.thread}")
+                problems.append(InputError(shown, f"unknown event type {event.type!r} for {event.thread}", line_no))
             if event.id != event.content_id():
-                problems.append(f"{where}: id {event.id!r} does not match the event's content ({event.content_id()})")
-            problems.extend(article_problems(ws, event, where))
+                problems.append(InputError(shown, f"id {event.id!r} does not match the event's content ({event.content_id()})", line_no))
+            problems.extend(article_problems(ws, event, shown, line_no))
     if problems:
-        raise InputErrors([InputError(p.split(":", 1)[0], p.split(": ", 1)[1] if ": " in p else p) for p in problems])
+        raise InputErrors(problems)
     print(f"{ws.root}: {len(threads)} thread(s), {len(vocabulary.event_types)} event types, {count} event(s): ok")
     return 0
 

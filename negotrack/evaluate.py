@@ -12,7 +12,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Iterable, Optional, Sequence, Union
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from negotrack.articles import read_article
@@ -21,6 +20,7 @@ from negotrack.extract import extract_article
 from negotrack.lexicon import Lexicon
 from negotrack.model import Event, ThreadDef, Vocabulary
 from negotrack.replay import initial_state_for_phase, replay
+from negotrack.yamlio import load_yaml
 
 TOLERANCE_DAYS = 1
 
@@ -70,32 +70,23 @@ class Gold(_Loose):
 
 
 def load_gold(path: Path) -> Gold:
-    """Read a gold.yaml; problems are InputErrors naming the file."""
-    shown = str(path)
+    """Read a gold.yaml safely; problems are InputErrors naming the file and line."""
+    doc = load_yaml(path)
+    if doc.data is not None and not isinstance(doc.data, dict):
+        raise doc.error((), "not a gold file: expected a mapping (initial, articles, checkpoints)")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(shown, f"not valid YAML: {getattr(exc, 'problem', exc)}", mark.line + 1 if mark else None) from None
-    try:
-        return Gold(**(data or {}))
-    except (ValidationError, TypeError) as exc:
-        raise InputError(shown, f"not a gold file: {exc}") from None
+        return Gold(**(doc.data or {}))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise doc.error(tuple(err["loc"]), f"not a gold file: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
 
 
 # --- the report ----------------------------------------------------------------------------------
 
 
-class Scored(_Loose):
+class Scored(GoldEvent):
     """One predicted or gold event as shown in a report."""
 
-    thread: str
-    type: str
-    date: dt.date
-    expected: Optional[dt.date] = None
-    evidence: str = ""
     cue: Optional[str] = None
     confidence: Optional[float] = None
     gold_evidence: str = ""
@@ -146,6 +137,7 @@ class EvalReport(_Loose):
 class CombinedReport(_Loose):
     figures: Figures
     corpora: tuple[EvalReport, ...]
+
 
 def _figures(tp: int, fp: int, fn: int, aside: int, cps: int, cps_ok: int) -> Figures:
     p = tp / (tp + fp) if tp + fp else 0.0

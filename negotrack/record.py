@@ -18,14 +18,10 @@ from negotrack.model import Article, Event, Evidence, Extraction
 from negotrack.workspace import Workspace
 
 
-def _article_display(ws: Workspace, path: Path) -> str:
-    return ws.display(path)
-
-
 def load_article(ws: Workspace, path: Path, published: Optional[dt.date] = None) -> Article:
     if not path.exists():
         raise InputError(str(path), "article not found")
-    return read_article(path, published=published, display_path=_article_display(ws, path))
+    return read_article(path, published=published, display_path=ws.display(path))
 
 
 def add_manual_event(

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from typing import Iterator, Optional
 
 from negotrack import snapshot
-from negotrack.eventlog import FILE, LINE, LogEntry, atomic_write, read_event_at
+from negotrack.errors import InputError
+from negotrack.eventlog import FILE, LINE, LogEntry, read_event_at
 from negotrack.model import Event, SourceRef, Step, ThreadStatus
 from negotrack.replay import ReplayResult, Row, replay
 from negotrack.workspace import Workspace
@@ -118,23 +119,24 @@ def audit(ws: Workspace, thread_id: str, as_of: Optional[dt.date] = None, known_
     return result, steps
 
 
-def article_problems(ws: Workspace, event: Event, where: str) -> list[str]:
-    """Why an event's quote cannot be found in its article (empty when all is well)."""
+def article_problems(ws: Workspace, event: Event, log: str, line: int) -> list[InputError]:
+    """Why an event's quote cannot be found in its article (empty when all is well); each
+    problem names the log file and line of the event."""
     from negotrack.articles import read_article
-    from negotrack.errors import InputError
 
     path = ws.article_path(event.source.path)
     if not path.exists():
-        return [f"{where}: article {event.source.path} not found"]
+        return [InputError(log, f"article {event.source.path} not found", line)]
     try:
         article = read_article(path, published=event.reported)
     except InputError as exc:
-        return [f"{where}: {exc.message}"]
+        return [InputError(log, exc.message, line)]
     text = article.text
     quote = event.evidence.quote
     if text[event.evidence.start : event.evidence.end] == quote:
         return []
     found = text.find(quote)
     if found >= 0:
-        return [f"{where}: quote is in {event.source.path} at {found}-{found + len(quote)}, not at {event.evidence.start}-{event.evidence.end}"]
-    return [f"{where}: quote not found in {event.source.path}: {quote[:60]!r}"]
+        where = f"at {found}-{found + len(quote)}, not at {event.evidence.start}-{event.evidence.end}"
+        return [InputError(log, f"quote is in {event.source.path} {where}", line)]
+    return [InputError(log, f"quote not found in {event.source.path}: {quote[:60]!r}", line)]

@@ -125,9 +125,6 @@ class Workspace:
         path = Path(source_path)
         return path if path.is_absolute() else self.root / path
 
-    def fingerprint_files(self) -> list[Path]:
-        return definition_files(self.states_dir) + [self.states_dir / VOCABULARY_FILE] + self.log_files()
-
 
 def init_workspace(target: Path) -> Path:
     """A new workspace: the standard vocabulary, lexicon and shipped threads, and no events."""

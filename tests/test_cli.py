@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-from conftest import REPO, add_thread
+from conftest import add_thread
 
 QUOTE_HELD = "Negotiators from Arland and Borovia met in Geneva on Thursday"
 QUOTE_TABLED = "Borovia presented a draft framework on seasonal quotas"
@@ -137,7 +136,7 @@ def test_bad_event_lines_name_file_and_line(cli, workspace: Path, article: Path)
         bad_file.write_text(good + "\n" + json.dumps(broken) + "\n")
         result = cli("status", "--no-cache", "-w", str(workspace))
         assert result.code == 2
-        assert f"events/hand-edited.manual.jsonl:2: " in result.err and message in result.err, result.err
+        assert "events/hand-edited.manual.jsonl:2: " in result.err and message in result.err, result.err
     bad_file.write_text(good + "\n{not json\n")
     result = cli("status", "-w", str(workspace))
     assert result.code == 2 and "hand-edited.manual.jsonl:2: malformed JSON" in result.err

@@ -8,7 +8,6 @@ import hashlib
 from pathlib import Path
 from typing import Optional
 
-import pytest
 import yaml
 
 from negotrack.extract import extract_article
