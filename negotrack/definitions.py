@@ -40,7 +40,7 @@ def pydantic_errors(doc: Located, exc: ValidationError) -> list[InputError]:
     for err in exc.errors():
         loc = tuple(err["loc"])
         field = ".".join(str(p) for p in loc) or "document"
-        errors.append(doc.error(loc, f"{field}: {err['msg']}"))
+        errors.append(doc.error(loc, f"{field}: {err['msg'].removeprefix('Value error, ')}"))
     return errors
 
 

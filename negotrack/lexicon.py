@@ -138,6 +138,8 @@ def _known_check(name: str, opt_in: bool) -> str:
     from negotrack.extract.modality import exemptable_checks, opt_in_checks
 
     known = opt_in_checks() if opt_in else exemptable_checks()
+    if not opt_in and name in opt_in_checks():
+        raise ValueError(f"{name!r} runs only for types that list it under `checks:`; there is nothing to be exempt from")
     if name not in known:
         which = "extra check" if opt_in else "check a type may be exempt from"
         raise ValueError(f"unknown {which} {name!r}{did_you_mean(name, known)}; known: {', '.join(known)}")
@@ -386,34 +388,43 @@ def _parse(text: str, display: str, known_types: Optional[Iterable[str]]) -> tup
         return None, [doc.error((), "a lexicon is a mapping with `types:` (and `lists:`, `names:`...)")]
     if "types" not in doc.data:
         return None, [doc.error((), "missing `types:` (the cues of each event type)")]
-    problems = bool_word_errors(doc)
+    problems = bool_word_errors(doc) + check_lexicon(doc, known_types)
     try:
         lexicon = Lexicon(**doc.data, path=display)
     except ValidationError as exc:
-        return None, problems + pydantic_errors(doc, exc)
+        return None, sorted(problems + pydantic_errors(doc, exc), key=lambda e: e.line or 0)
     except TypeError as exc:
         return None, problems + [doc.error((), str(exc))]
-    return lexicon, problems + check_lexicon(doc, lexicon, known_types)
+    return (lexicon if not problems else None), sorted(problems, key=lambda e: e.line or 0)
 
 
-def check_lexicon(doc: Located, lexicon: Lexicon, known_types: Optional[Iterable[str]] = None) -> list[InputError]:
-    """Type names the lexicon uses: as keys (with `known_types`, the event types of the workspace)
-    and as values (`partial_becomes`, `scheduled_type`: types the lexicon itself has cues for)."""
+def check_lexicon(doc: Located, known_types: Optional[Iterable[str]] = None) -> list[InputError]:
+    """Type names the lexicon uses, as keys and as values (`partial_becomes`,
+    `settings.scheduled_type`): event types of the workspace (`known_types`, as `validate` gives
+    them), else types the lexicon itself has cues for.
+
+    Read from the document as loaded, so these are reported beside any problem of its shape."""
     from negotrack.definitions import did_you_mean
 
+    data = doc.data
+    types = data.get("types") if isinstance(data.get("types"), dict) else {}
+    own = [str(t) for t in types]
+    known = sorted(set(known_types)) if known_types is not None else own
     errors: list[InputError] = []
-    own = list(lexicon.types)
     if known_types is not None:
-        known = sorted(set(known_types))
-        for name in own:
-            if name not in known:
-                errors.append(doc.error(("types", name), f"cues for unknown event type {name!r}{did_you_mean(name, known)}"))
-    for name, tc in lexicon.types.items():
-        if tc.partial_becomes is not None and tc.partial_becomes not in own:
-            errors.append(doc.error(("types", name, "partial_becomes"), f"partial_becomes: unknown event type {tc.partial_becomes!r}{did_you_mean(tc.partial_becomes, own)}"))
-    scheduled = lexicon.settings.scheduled_type
-    if scheduled not in own:
-        errors.append(doc.error(("settings", "scheduled_type"), f"scheduled_type: unknown event type {scheduled!r}{did_you_mean(scheduled, own)}"))
+        errors += [
+            doc.error(("types", name), f"cues for unknown event type {name!r}{did_you_mean(name, known)}")
+            for name in own if name not in known
+        ]
+    for name, rules in types.items():
+        becomes = rules.get("partial_becomes") if isinstance(rules, dict) else None
+        if becomes is not None and becomes not in known:
+            errors.append(doc.error(("types", name, "partial_becomes"), f"partial_becomes: unknown event type {becomes!r}{did_you_mean(str(becomes), known)}"))
+    settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
+    if "scheduled_type" in settings or known_types is not None:
+        scheduled = settings.get("scheduled_type", Settings().scheduled_type)
+        if scheduled not in known:
+            errors.append(doc.error(("settings", "scheduled_type"), f"scheduled_type: unknown event type {scheduled!r}{did_you_mean(str(scheduled), known)}"))
     return errors
 
 
