@@ -77,8 +77,16 @@ def read_article(
     return _read_plain(text, shown, published)
 
 
+# A saved news page, scripts and all, runs to a few megabytes and its text to tens of kilobytes;
+# a larger file is a dump or an archive, and reading it would hold up the files after it.
+MAX_ARTICLE_BYTES = 5_000_000
+
+
 def _read_bytes(path: Path, shown: str) -> bytes:
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise InputError(shown, f"{size:,} bytes: larger than an article can be ({MAX_ARTICLE_BYTES:,} bytes); not read")
         return path.read_bytes()
     except IsADirectoryError:
         raise InputError(shown, "is a folder, not an article file") from None

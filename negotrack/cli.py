@@ -137,8 +137,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from negotrack.definitions import load_definitions
+    from negotrack.definitions import LEXICON_FILE, load_definitions
     from negotrack.eventlog import read_events
+    from negotrack.lexicon import lexicon_problems
     from negotrack.report import article_problems
     from negotrack.workspace import Workspace, shipped_file
 
@@ -151,7 +152,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
         vocab_file = target.parent / "vocabulary.yaml"
         vocabulary = load_vocabulary(vocab_file if vocab_file.exists() else shipped_file("vocabulary.yaml"))
-        if target.name != "vocabulary.yaml":
+        if target.name == LEXICON_FILE:
+            problems = lexicon_problems(target, vocabulary.event_type_names)
+            if problems:
+                raise InputErrors(problems)
+        elif target.name != "vocabulary.yaml":
             load_thread(target, vocabulary)
         print(f"{target}: ok")
         return 0
@@ -159,6 +164,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     states_dir = ws.states_dir
     vocabulary, threads = load_definitions(states_dir, fallback_vocabulary=shipped_file("vocabulary.yaml"))
     known = ws.known_types()
+    lexicon_path = ws.lexicon_path()
+    problems.extend(lexicon_problems(lexicon_path, set().union(*known.values(), vocabulary.event_type_names), ws.display(lexicon_path)))
     count = 0
     for path in ws.log_files():
         shown = ws.display(path)

@@ -28,31 +28,31 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _bool_word_errors(doc: Located) -> list[InputError]:
+def bool_word_errors(doc: Located) -> list[InputError]:
     return [
         InputError(doc.path, f"{word!r} is read by YAML as a boolean; quote it (\"{word}\") or write true/false", line)
         for _loc, word, line in doc.bool_words
     ]
 
 
-def _pydantic_errors(doc: Located, exc: ValidationError) -> list[InputError]:
+def pydantic_errors(doc: Located, exc: ValidationError) -> list[InputError]:
     errors = []
     for err in exc.errors():
         loc = tuple(err["loc"])
         field = ".".join(str(p) for p in loc) or "document"
-        errors.append(doc.error(loc, f"{field}: {err['msg']}"))
+        errors.append(doc.error(loc, f"{field}: {err['msg'].removeprefix('Value error, ')}"))
     return errors
 
 
 def load_vocabulary(path: Path, display: str | None = None) -> Vocabulary:
     doc = load_yaml(path, display)
-    errors = _bool_word_errors(doc)
+    errors = bool_word_errors(doc)
     if not isinstance(doc.data, dict):
         raise InputErrors([doc.error((), "expected a mapping with `phases:` and `event_types:`")])
     try:
         vocabulary = Vocabulary.model_validate(doc.data)
     except ValidationError as exc:
-        raise InputErrors(errors + _pydantic_errors(doc, exc)) from None
+        raise InputErrors(errors + pydantic_errors(doc, exc)) from None
     for key, names in (("phases", vocabulary.phase_names), ("event_types", vocabulary.event_type_names)):
         seen: set[str] = set()
         for index, name in enumerate(names):
@@ -160,13 +160,13 @@ def expand_sources(thread: ThreadDef, sources: Iterable[str]) -> list[str]:
 
 def load_thread(path: Path, vocabulary: Vocabulary, display: str | None = None) -> ThreadDef:
     doc = load_yaml(path, display)
-    errors = _bool_word_errors(doc)
+    errors = bool_word_errors(doc)
     if not isinstance(doc.data, dict):
         raise InputErrors(errors + [doc.error((), "expected a mapping (id, title, initial, states, transitions)")])
     try:
         thread = ThreadDef.model_validate({**_normalise(doc.data), "path": doc.path})
     except ValidationError as exc:
-        raise InputErrors(errors + _pydantic_errors(doc, exc)) from None
+        raise InputErrors(errors + pydantic_errors(doc, exc)) from None
     errors += check_thread(doc, thread, vocabulary)
     if errors:
         raise InputErrors(errors)

@@ -12,13 +12,13 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Optional, Union
+from typing import Annotated, Any, Iterable, Literal, Optional, Union
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from negotrack.errors import InputError
 from negotrack.model import ThreadDef
+from negotrack.yamlio import Located, load_yaml_text
 
 Future = Literal["keep", "schedule", "discard"]
 DateRule = Literal["clause", "report"]
@@ -132,25 +132,51 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _known_check(name: str, opt_in: bool) -> str:
+    """Check names are the modality table's own (imported late: the table imports this module)."""
+    from negotrack.definitions import did_you_mean
+    from negotrack.extract.modality import exemptable_checks, opt_in_checks
+
+    known = opt_in_checks() if opt_in else exemptable_checks()
+    if not opt_in and name in opt_in_checks():
+        raise ValueError(f"{name!r} runs only for types that list it under `checks:`; there is nothing to be exempt from")
+    if name not in known:
+        which = "extra check" if opt_in else "check a type may be exempt from"
+        raise ValueError(f"unknown {which} {name!r}{did_you_mean(name, known)}; known: {', '.join(known)}")
+    return name
+
+
+def _pattern(item: str) -> str:
+    compile_pattern(item)
+    return item
+
+
+ExemptCheck = Annotated[str, AfterValidator(lambda v: _known_check(v, False))]
+ExtraCheck = Annotated[str, AfterValidator(lambda v: _known_check(v, True))]
+Pattern = Annotated[str, AfterValidator(_pattern)]
+
+
 class Cue(_Strict):
     """One cue pattern and how a match of it is read."""
 
-    p: str
+    p: Pattern
     future: Optional[Future] = None
     date: DateRule = "clause"
     weight: float = Field(default=0.7, ge=0, le=1)
 
-    @field_validator("p")
-    @classmethod
-    def _valid(cls, v: str) -> str:
-        compile_pattern(v)
-        return v
-
 
 class TypeCues(_Strict):
+    """The cues of one event type, and how extraction treats that type (keys documented in the
+    header of states/lexicon.yaml): the per-type rules live here, not in the extraction code."""
+
     future: Future = "discard"
     needs: Optional[Literal["process"]] = None
     explicit_thread: bool = False
+    meeting: bool = False  # a round of talks: a meeting with outsiders (reporters, lawmakers) is not one
+    exempt: tuple[ExemptCheck, ...] = ()  # modality checks this type is not put through
+    checks: tuple[ExtraCheck, ...] = ()  # opt-in checks this type is put through as well
+    partial_becomes: Optional[str] = None  # the type it is read as when the `partial` list matches
+    scheduled_when_dated_ahead: bool = False  # with a date after publication it is the scheduled type
     cues: tuple[Cue, ...] = ()
 
     @field_validator("cues", mode="before")
@@ -162,10 +188,12 @@ class TypeCues(_Strict):
 
 
 class Settings(_Strict):
-    negation_window: int = 6
-    hedge_window: int = 6
+    negation_window: int = Field(default=6, ge=0)
+    hedge_window: int = Field(default=6, ge=0)
     background_days: int = 10
     base_confidence: float = 0.7
+    scheduled_type: str = "talks_scheduled"  # what a planned meeting (`future: schedule`) becomes
+    max_sentence_chars: int = Field(default=2000, ge=1)  # longer "sentences" are skipped, not read
 
 
 LIST_NAMES = (
@@ -174,29 +202,26 @@ LIST_NAMES = (
 )
 
 
+def _list_name(name: str) -> str:
+    if name not in LIST_NAMES:
+        from negotrack.definitions import did_you_mean
+
+        raise ValueError(f"unknown list {name!r}{did_you_mean(name, LIST_NAMES)}; known: {', '.join(LIST_NAMES)}")
+    return name
+
+
+ListName = Annotated[str, AfterValidator(_list_name)]
+
+
 class Lexicon(_Strict):
     """The whole lexicon as loaded; `compiled()` gives the regexes extraction uses."""
 
     types: dict[str, TypeCues]
-    lists: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    lists: dict[ListName, tuple[Pattern, ...]] = Field(default_factory=dict)
     clause_separators: tuple[str, ...] = (",", ";", ":")
     names: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     settings: Settings = Settings()
     path: str = ""
-
-    @field_validator("lists")
-    @classmethod
-    def _lists(cls, v: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-        unknown = set(v) - set(LIST_NAMES)
-        if unknown:
-            raise ValueError(f"unknown list(s) {sorted(unknown)}; known: {', '.join(LIST_NAMES)}")
-        for name, items in v.items():
-            for item in items:
-                try:
-                    compile_pattern(item)
-                except PatternError as exc:
-                    raise ValueError(f"list {name}: pattern {item!r}: {exc}") from None
-        return v
 
     def with_thread_cues(self, thread: ThreadDef) -> "Lexicon":
         """The lexicon plus a thread's own `cues:` (added to the type's cues; new types allowed)."""
@@ -230,11 +255,14 @@ class FoldedPattern:
     match positions always refer to the text given.
     """
 
-    __slots__ = ("folded", "exact", "_last", "_low")
+    __slots__ = ("folded", "exact", "_last", "_low", "ends_in_word")
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, ends_in_word: bool = False) -> None:
         self.folded = re.compile(source)
         self.exact = re.compile(source, re.IGNORECASE)
+        # every match ends on a word character: lets a search up to a cue's start be answered
+        # from the sentence's matches (negotrack.extract.view.Scan) instead of searching again
+        self.ends_in_word = ends_in_word
         self._last: Optional[str] = None
         self._low = ""
 
@@ -321,7 +349,7 @@ class CompiledLexicon:
         lists = {}
         for name in LIST_NAMES:
             items = lex.lists.get(name, ())
-            lists[name] = FoldedPattern(either([compile_pattern(i.lower()) for i in items]))
+            lists[name] = FoldedPattern(either([compile_pattern(i.lower()) for i in items]), all(map(_ends_in_word, items)))
         seps = sorted(lex.clause_separators, key=len, reverse=True)
         separators = re.compile("|".join(re.escape(s) for s in seps) or r"(?!x)x", re.IGNORECASE)
         by_key: dict[str, set[str]] = {}
@@ -333,66 +361,95 @@ class CompiledLexicon:
         return cls(lex, type_regex, cues, lists, separators, dict(lex.types), keyed, folded_regex)
 
 
+def _ends_in_word(pattern: str) -> bool:
+    """Whether every word of a pattern ends with a word character (so must every match)."""
+    words = [w.rstrip("*?") for w in re.split(r"[\s|_]+", pattern) if w and not w.startswith("...")]
+    return all(w and re.fullmatch(r"[\w'’-]", w[-1]) for w in words)
+
+
 # --- loading ------------------------------------------------------------------------------------
 
 
-def _line_of(text: str, needle: str) -> Optional[int]:
-    """The first line that mentions `needle`: errors point at a line even after yaml.safe_load."""
-    for i, line in enumerate(text.splitlines(), 1):
-        if needle and needle in line:
-            return i
-    return None
+def parse_lexicon(text: str, display: str, known_types: Optional[Iterable[str]] = None) -> Lexicon:
+    """Validate lexicon YAML text; the first problem is raised as an InputError with file and line."""
+    lexicon, problems = _parse(text, display, known_types)
+    if problems:
+        raise problems[0]
+    assert lexicon is not None
+    return lexicon
 
 
-def parse_lexicon(text: str, display: str) -> Lexicon:
-    """Validate lexicon YAML text; every problem is an InputError with file and line."""
+def _parse(text: str, display: str, known_types: Optional[Iterable[str]]) -> tuple[Optional[Lexicon], list[InputError]]:
+    """The lexicon and every problem of it, each with its line (as thread definitions are checked)."""
+    from negotrack.definitions import bool_word_errors, pydantic_errors
+
+    doc = load_yaml_text(text, display)
+    if not isinstance(doc.data, dict):
+        return None, [doc.error((), "a lexicon is a mapping with `types:` (and `lists:`, `names:`...)")]
+    if "types" not in doc.data:
+        return None, [doc.error((), "missing `types:` (the cues of each event type)")]
+    problems = bool_word_errors(doc) + check_lexicon(doc, known_types)
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(display, f"not valid YAML: {getattr(exc, 'problem', exc)}", mark.line + 1 if mark else None) from None
-    if not isinstance(data, dict):
-        raise InputError(display, "a lexicon is a mapping with `types:` (and `lists:`, `names:`...)", 1)
-    if "types" not in data:
-        raise InputError(display, "missing `types:` (the cues of each event type)", 1)
-    try:
-        return Lexicon(**data, path=display)
+        lexicon = Lexicon(**doc.data, path=display)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = [str(p) for p in err["loc"]]
-        line = None
-        for part in reversed(loc):
-            if not part.isdigit():
-                line = _line_of(text, part + ":") or _line_of(text, part)
-                if line:
-                    break
-        bad = err.get("input")
-        if isinstance(bad, str):
-            line = _line_of(text, bad) or line
-        where = ".".join(loc)
-        raise InputError(display, f"{where}: {err['msg']}", line) from None
+        return None, sorted(problems + pydantic_errors(doc, exc), key=lambda e: e.line or 0)
     except TypeError as exc:
-        raise InputError(display, str(exc), 1) from None
+        return None, problems + [doc.error((), str(exc))]
+    return (lexicon if not problems else None), sorted(problems, key=lambda e: e.line or 0)
+
+
+def check_lexicon(doc: Located, known_types: Optional[Iterable[str]] = None) -> list[InputError]:
+    """Type names the lexicon uses, as keys and as values (`partial_becomes`,
+    `settings.scheduled_type`): event types of the workspace (`known_types`, as `validate` gives
+    them), else types the lexicon itself has cues for.
+
+    Read from the document as loaded, so these are reported beside any problem of its shape."""
+    from negotrack.definitions import did_you_mean
+
+    data = doc.data
+    types = data.get("types") if isinstance(data.get("types"), dict) else {}
+    own = [str(t) for t in types]
+    known = sorted(set(known_types)) if known_types is not None else own
+    errors: list[InputError] = []
+    if known_types is not None:
+        errors += [
+            doc.error(("types", name), f"cues for unknown event type {name!r}{did_you_mean(name, known)}")
+            for name in own if name not in known
+        ]
+    for name, rules in types.items():
+        becomes = rules.get("partial_becomes") if isinstance(rules, dict) else None
+        if becomes is not None and becomes not in known:
+            errors.append(doc.error(("types", name, "partial_becomes"), f"partial_becomes: unknown event type {becomes!r}{did_you_mean(str(becomes), known)}"))
+    settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
+    if "scheduled_type" in settings or known_types is not None:
+        scheduled = settings.get("scheduled_type", Settings().scheduled_type)
+        if scheduled not in known:
+            errors.append(doc.error(("settings", "scheduled_type"), f"scheduled_type: unknown event type {scheduled!r}{did_you_mean(str(scheduled), known)}"))
+    return errors
 
 
 def load_lexicon(path: Path, display: Optional[str] = None) -> Lexicon:
     """Read and validate a lexicon file (states/lexicon.yaml)."""
     shown = display or str(path)
+    return parse_lexicon(_read(path, shown), shown)
+
+
+def lexicon_problems(path: Path, known_types: Iterable[str], display: Optional[str] = None) -> list[InputError]:
+    """Every problem of a lexicon file, for `negotrack validate`."""
+    shown = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return _parse(_read(path, shown), shown, known_types)[1]
+    except InputError as exc:  # unreadable, or not YAML at all
+        return [exc]
+
+
+def _read(path: Path, shown: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(shown, f"not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
-    return parse_lexicon(text, shown)
-
-
-def check_types(lexicon: Lexicon, known_types: set[str]) -> list[InputError]:
-    """Cue types that are not event types of the vocabulary (a typo would never fire)."""
-    text = Path(lexicon.path).read_text(encoding="utf-8") if lexicon.path and Path(lexicon.path).exists() else ""
-    return [
-        InputError(lexicon.path or "lexicon", f"cues for unknown event type {t!r}", _line_of(text, t + ":"))
-        for t in lexicon.types
-        if t not in known_types
-    ]
 
 
 def shipped_lexicon_path() -> Path:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Precision = Literal["day", "week", "month"]
 Origin = Literal["extracted", "manual"]
+Stage = Literal["rule", "model"]  # which stage of extraction drew an event
 
 
 class Record(BaseModel):
@@ -132,6 +133,7 @@ class Event(Record):
     attribution: Optional[str] = None
     disputed_by: Optional[str] = None
     origin: Origin = "extracted"
+    stage: Optional[Stage] = None  # extracted events: the lexicon's rules or a learned model
     cue: Optional[str] = None
     confidence: Optional[float] = None
     note: Optional[str] = None

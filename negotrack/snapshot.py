@@ -24,7 +24,7 @@ def code_stamp() -> str:
     from negotrack import __version__
 
     package = Path(__file__).parent
-    stamps = [f"{p.name}:{p.stat().st_mtime_ns}" for p in sorted(package.glob("*.py"))]
+    stamps = [f"{p.relative_to(package)}:{p.stat().st_mtime_ns}" for p in sorted(package.rglob("*.py"))]
     return __version__ + "|" + ",".join(stamps)
 
 
