@@ -260,6 +260,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                         "evidence": e.evidence.quote,
                         "span": [e.evidence.start, e.evidence.end],
                         "cue": e.cue,
+                        "stage": e.stage,
                         "confidence": e.confidence,
                         "actor": e.actor,
                         "attribution": e.attribution,
@@ -277,7 +278,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             for e in ex.events:
                 exp = f" expected {e.expected}" if e.expected else ""
                 who = f" [{e.attribution}]" if e.attribution else ""
-                print(f"  {e.date} {e.thread} {e.type}{exp}{who}  cue={e.cue!r}")
+                print(f"  {e.date} {e.thread} {e.type}{exp}{who}  cue={e.cue!r} confidence={e.confidence}")
                 print(f"    “{short(e.evidence.quote, 160)}”")
             if args.discarded:
                 for d in ex.discarded:
@@ -304,7 +305,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from negotrack.evaluate import combine, evaluate_corpus, render_report
+    from negotrack.evaluate import combine, evaluate_corpus, reliability, render_reliability, render_report
     from negotrack.lexicon import load_lexicon
 
     ws = _workspace(args)
@@ -314,13 +315,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
             raise InputError(str(corpus), "no gold.yaml in this folder")
     vocabulary, threads = ws.definitions
     lexicon = load_lexicon(ws.lexicon_path())
-    reports = [evaluate_corpus(c, vocabulary, threads, lexicon) for c in corpora]
+    proposers = () if args.rules_only else None
+    reports = [evaluate_corpus(c, vocabulary, threads, lexicon, proposers) for c in corpora]
     together = combine(reports) if len(reports) > 1 else None
+    table = reliability(reports) if args.calibration else None
     if args.json:
         if together is None:
-            emit_json(reports[0].model_dump(mode="json"))
+            out = reports[0].model_dump(mode="json")
         else:
-            emit_json({"figures": together.figures.model_dump(mode="json"), "corpora": [r.model_dump(mode="json") for r in reports]})
+            out = {"figures": together.figures.model_dump(mode="json"), "corpora": [r.model_dump(mode="json") for r in reports]}
+        if table is not None:
+            out["calibration"] = [b.model_dump(mode="json") for b in table]
+        emit_json(out)
         return 0
     for report in reports:
         print(render_report(report, verbose=not args.brief))
@@ -328,8 +334,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         f = together.figures
         print(
             f"\nall {len(reports)} together (micro): P {f.precision:.3f}  R {f.recall:.3f}  F1 {f.f1:.3f}  "
-            f"(TP {f.tp}, FP {f.fp}, FN {f.fn}); phases {f.checkpoints_ok}/{f.checkpoints} ({f.phase_accuracy:.3f})"
+            f"(TP {f.tp}, FP {f.fp}, FN {f.fn}, {f.thread_errors} of the FP on the wrong thread); "
+            f"phases {f.checkpoints_ok}/{f.checkpoints} ({f.phase_accuracy:.3f})"
         )
+    if table is not None:
+        print("\nreliability of confidences (events scored right or wrong; optional matches left out):")
+        print(render_reliability(table))
     return 0
 
 
@@ -388,6 +398,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("eval", cmd_eval, "score extraction and phases against each folder's gold.yaml")
     p.add_argument("corpus", metavar="CORPUS_DIR", nargs="+")
     p.add_argument("--brief", action="store_true", help="figures only, without every miss and extra")
+    p.add_argument("--calibration", action="store_true", help="also the reliability table: how often events of each confidence are right")
+    p.add_argument("--rules-only", action="store_true", help="without the learned typer (to compare)")
     return parser
 
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from negotrack.articles import read_article
 from negotrack.errors import InputError
-from negotrack.extract import extract_article
+from negotrack.extract import Proposer, extract_article
 from negotrack.lexicon import Lexicon
 from negotrack.model import Event, ThreadDef, Vocabulary
 from negotrack.replay import initial_state_for_phase, replay
@@ -99,6 +99,7 @@ class FileReport(_Loose):
     fp: int = 0
     fn: int = 0
     set_aside: int = 0
+    thread_errors: int = 0  # extras that are a gold event of another thread: the right happening, the wrong talks
     matched: tuple[Scored, ...] = ()
     misses: tuple[Scored, ...] = ()
     extras: tuple[Scored, ...] = ()
@@ -119,6 +120,7 @@ class Figures(_Loose):
     fp: int = 0
     fn: int = 0
     set_aside: int = 0
+    thread_errors: int = 0
     precision: float = 0.0
     recall: float = 0.0
     f1: float = 0.0
@@ -139,12 +141,12 @@ class CombinedReport(_Loose):
     corpora: tuple[EvalReport, ...]
 
 
-def _figures(tp: int, fp: int, fn: int, aside: int, cps: int, cps_ok: int) -> Figures:
+def _figures(tp: int, fp: int, fn: int, aside: int, cps: int, cps_ok: int, thread_errors: int = 0) -> Figures:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return Figures(
-        tp=tp, fp=fp, fn=fn, set_aside=aside, precision=round(p, 4), recall=round(r, 4), f1=round(f, 4),
+        tp=tp, fp=fp, fn=fn, set_aside=aside, thread_errors=thread_errors, precision=round(p, 4), recall=round(r, 4), f1=round(f, 4),
         checkpoints=cps, checkpoints_ok=cps_ok, phase_accuracy=round(cps_ok / cps, 4) if cps else 0.0,
     )
 
@@ -187,8 +189,12 @@ def score_file(predicted: Sequence[Event], gold: GoldArticle) -> FileReport:
         else:
             extras.append(_scored(p))
     misses = [_gold_scored(g) for j, g in enumerate(gold.events) if j not in used_g]
+    told = (*gold.events, *gold.optional)
+    wrong_thread = sum(
+        1 for e in extras if any(g.thread != e.thread and g.type == e.type and _near(g.date, e.date) for g in told)
+    )
     return FileReport(
-        file=gold.file, tp=len(matched), fp=len(extras), fn=len(misses), set_aside=len(aside),
+        file=gold.file, tp=len(matched), fp=len(extras), fn=len(misses), set_aside=len(aside), thread_errors=wrong_thread,
         matched=tuple(matched), misses=tuple(misses), extras=tuple(extras), optional_hits=tuple(aside),
     )
 
@@ -200,8 +206,12 @@ def phase_at(thread: ThreadDef, events: Sequence[Event], initial_phase: str, che
     return result.phase
 
 
-def evaluate_corpus(corpus_dir: Path, vocabulary: Vocabulary, threads: dict[str, ThreadDef], lexicon: Lexicon) -> EvalReport:
-    """Extract every article the gold lists and score events and checkpoint phases."""
+def evaluate_corpus(
+    corpus_dir: Path, vocabulary: Vocabulary, threads: dict[str, ThreadDef], lexicon: Lexicon,
+    proposers: Optional[Sequence[Proposer]] = None,
+) -> EvalReport:
+    """Extract every article the gold lists and score events and checkpoint phases.
+    `proposers` as in `extract_article`: None for the shipped learned stage, () for rules alone."""
     gold = load_gold(corpus_dir / "gold.yaml")
     files: list[FileReport] = []
     all_events: list[Event] = []
@@ -212,7 +222,7 @@ def evaluate_corpus(corpus_dir: Path, vocabulary: Vocabulary, threads: dict[str,
         except InputError as exc:
             files.append(FileReport(file=ga.file, fn=len(ga.events), misses=tuple(_gold_scored(g) for g in ga.events), error=exc.message))
             continue
-        extraction = extract_article(article, vocabulary, threads, lexicon)
+        extraction = extract_article(article, vocabulary, threads, lexicon, proposers)
         events = list(extraction.events)
         all_events.extend(events)
         files.append(score_file(events, ga).model_copy(update={"published": article.published}))
@@ -227,7 +237,7 @@ def evaluate_corpus(corpus_dir: Path, vocabulary: Vocabulary, threads: dict[str,
         results.append(CheckpointResult(thread=cp.thread, date=cp.date, gold=cp.phase, predicted=phase, ok=phase in cp.phase))
     figures = _figures(
         sum(f.tp for f in files), sum(f.fp for f in files), sum(f.fn for f in files),
-        sum(f.set_aside for f in files), len(results), sum(r.ok for r in results),
+        sum(f.set_aside for f in files), len(results), sum(r.ok for r in results), sum(f.thread_errors for f in files),
     )
     return EvalReport(corpus=str(corpus_dir), figures=figures, files=tuple(files), checkpoints=tuple(results))
 
@@ -238,14 +248,63 @@ def combine(reports: Iterable[EvalReport]) -> CombinedReport:
     f = [r.figures for r in reps]
     return CombinedReport(
         figures=_figures(sum(x.tp for x in f), sum(x.fp for x in f), sum(x.fn for x in f), sum(x.set_aside for x in f),
-                         sum(x.checkpoints for x in f), sum(x.checkpoints_ok for x in f)),
+                         sum(x.checkpoints for x in f), sum(x.checkpoints_ok for x in f), sum(x.thread_errors for x in f)),
         corpora=reps,
     )
 
 
-def evaluate_many(dirs: Iterable[Union[Path, str]], vocabulary: Vocabulary, threads: dict[str, ThreadDef], lexicon: Lexicon) -> CombinedReport:
+def evaluate_many(
+    dirs: Iterable[Union[Path, str]], vocabulary: Vocabulary, threads: dict[str, ThreadDef], lexicon: Lexicon,
+    proposers: Optional[Sequence[Proposer]] = None,
+) -> CombinedReport:
     """Several corpus folders scored with one set of definitions, micro-averaged together."""
-    return combine(evaluate_corpus(Path(d), vocabulary, threads, lexicon) for d in dirs)
+    return combine(evaluate_corpus(Path(d), vocabulary, threads, lexicon, proposers) for d in dirs)
+
+
+# --- calibration ---------------------------------------------------------------------------------
+
+
+class ReliabilityBin(_Loose):
+    """Events whose confidence falls in [low, high): how many, and how many were right."""
+
+    low: float
+    high: float
+    events: int
+    right: int
+    mean_confidence: float
+    share_right: float
+
+
+def reliability(reports: Iterable[EvalReport], bins: int = 10) -> tuple[ReliabilityBin, ...]:
+    """The reliability table: a confidence means what it says when, in each bin, the share of
+    right events is close to the mean confidence. Optional matches are left out, as in scoring."""
+    found: list[list[tuple[float, bool]]] = [[] for _ in range(bins)]
+    for r in reports:
+        for f in r.files:
+            for e, ok in [*((e, True) for e in f.matched), *((e, False) for e in f.extras)]:
+                c = e.confidence if e.confidence is not None else 0.0
+                found[min(bins - 1, max(0, int(c * bins)))].append((c, ok))
+    out = []
+    for i, items in enumerate(found):
+        n = len(items)
+        right = sum(ok for _, ok in items)
+        out.append(ReliabilityBin(
+            low=round(i / bins, 2), high=round((i + 1) / bins, 2), events=n, right=right,
+            mean_confidence=round(sum(c for c, _ in items) / n, 3) if n else 0.0,
+            share_right=round(right / n, 3) if n else 0.0,
+        ))
+    return tuple(out)
+
+
+def render_reliability(table: Sequence[ReliabilityBin]) -> str:
+    rows = ["confidence   events  right  mean conf.  share right"]
+    for b in table:
+        if b.events:
+            rows.append(f"{b.low:.1f}–{b.high:.1f}   {b.events:6d} {b.right:6d}  {b.mean_confidence:10.2f}  {b.share_right:11.2f}")
+    n = sum(b.events for b in table)
+    gap = sum(b.events * abs(b.mean_confidence - b.share_right) for b in table) / n if n else 0.0
+    rows.append(f"expected calibration error: {gap:.3f} over {n} events")
+    return "\n".join(rows)
 
 
 # --- text ----------------------------------------------------------------------------------------
@@ -262,7 +321,8 @@ def render_report(report: EvalReport, verbose: bool = True) -> str:
     f = report.figures
     out = [
         f"{report.corpus}",
-        f"  events: P {f.precision:.3f}  R {f.recall:.3f}  F1 {f.f1:.3f}  (TP {f.tp}, FP {f.fp}, FN {f.fn}, optional set aside {f.set_aside})",
+        f"  events: P {f.precision:.3f}  R {f.recall:.3f}  F1 {f.f1:.3f}  (TP {f.tp}, FP {f.fp}, FN {f.fn}, optional set aside {f.set_aside}; "
+        f"{f.thread_errors} of the FP on the wrong thread)",
         f"  phases: {f.checkpoints_ok}/{f.checkpoints} checkpoints right ({f.phase_accuracy:.3f})",
     ]
     if verbose:

@@ -194,6 +194,10 @@ class Settings(_Strict):
     base_confidence: float = 0.7
     scheduled_type: str = "talks_scheduled"  # what a planned meeting (`future: schedule`) becomes
     max_sentence_chars: int = Field(default=2000, ge=1)  # longer "sentences" are skipped, not read
+    # the learned typer proposes a type where the rules are silent at `model_threshold`, and a
+    # second type beside the rules' only at `model_second_threshold` (0 < t <= 1; 1 turns it off)
+    model_threshold: float = Field(default=0.7, gt=0, le=1)
+    model_second_threshold: float = Field(default=0.9, gt=0, le=1)
 
 
 LIST_NAMES = (

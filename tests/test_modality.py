@@ -40,6 +40,7 @@ EXAMPLES: dict[str, Example] = {
     "other_forum": Example("Norland's envoy met journalists in Port Venn on Thursday to discuss the Harbor talks.", "a meeting of another forum (not a round of these talks)"),
     "negated": Example("Norland and Estria have never met in Port Venn.", "negated"),
     "denied": Example("Estria's envoy denied on Thursday that Norland and Estria had met in Port Venn.", "denied"),
+    "disputes_report": Example("Norland and Estria met in Port Venn on Thursday, though Valdoria disputed the reports.", "disputes a report or claim: not a happening of its own"),
     "conditional": Example("Whether Norland and Estria met in Port Venn on Thursday is unclear.", "conditional or open question"),
     "hedged": Example("Norland and Estria probably met in Port Venn on Thursday.", "hedged or hypothetical (could, may, likely ...)"),
     "aspiration": Example("Norland and Estria are hoping to resume the Harbor talks in Port Venn.", "a wish or an effort (hopes, ready to, tries to ...), not a happening"),

@@ -17,7 +17,7 @@ from typing import Optional, Sequence
 from negotrack.lexicon import CompiledLexicon, Cue, Lexicon, TypeCues
 from negotrack.model import Article, Discarded, Event, Evidence, Extraction, ThreadDef, Vocabulary
 from negotrack.sentences import Sentence, split_article
-from negotrack.extract import attribution, modality
+from negotrack.extract import attribution, modality, typer
 from negotrack.extract.cues import Hit, Proposer, find_hits
 from negotrack.extract.threads import DATELINE, EXPLICIT, ThreadMatcher, best, choose, scores, thread_for
 from negotrack.extract.view import SentenceView
@@ -215,7 +215,7 @@ class Reader:
             return None
         assert thread is not None
         dated = c.dated
-        confidence = min(0.95, hit.weight + (0.1 if explicit else 0) + (0.1 if dated.own else 0))
+        confidence = typer.calibrated(hit.origin, min(0.95, hit.weight + (0.1 if explicit else 0) + (0.1 if dated.own else 0)))
         actor, said_by = attribution.speaker_of(view)
         expected = dated.expected
         event = Event(
@@ -258,13 +258,16 @@ def extract_article(
     vocabulary: Vocabulary,
     threads: dict[str, ThreadDef],
     lexicon: Lexicon,
-    proposers: Sequence[Proposer] = (),
+    proposers: Optional[Sequence[Proposer]] = None,
 ) -> Extraction:
     """The events one article reports, each with its evidence, and the cues set aside with why.
 
     `proposers` (a learned stage) add hits to each sentence's rule hits; theirs go through the
     same thread, modality, dating and attribution steps, and the events they draw say `stage: model`.
+    None means the shipped learned typer; `()` the rules alone.
     """
+    if proposers is None:
+        proposers = typer.default_proposers(lexicon.settings)
     prepared = prepare(vocabulary, threads, lexicon)
     reader = Reader(article, prepared, proposers)
     reader.run()

@@ -140,7 +140,11 @@ def explicit_thread(c: Ctx) -> Optional[str]:
 
 
 def process(c: Ctx) -> Optional[str]:
-    if c.rules.needs == "process" and not c.view.has(c.list("process")) and not sides_named(c.view, c.thread or ""):
+    """Types that say `needs: process`, and every reading of the learned typer (it has seen
+    sentences, not articles: "Kyiv dismissed that account" reads as a rejection to it), need the
+    sentence to speak of talks, a deal or the sides."""
+    needs = c.rules.needs == "process" or c.hit.origin == "model"
+    if needs and not c.view.has(c.list("process")) and not sides_named(c.view, c.thread or ""):
         return "no talks, deal or delegation in the sentence"
     return None
 
@@ -182,6 +186,16 @@ def denied(c: Ctx) -> Optional[str]:
         return None
     c.disputed_by = attribution.subject_in(c.view, m.start())
     return "denied"
+
+
+def disputes_report(c: Ctx) -> Optional[str]:
+    """"Estria's envoy dismissed that report": a sentence that rejects a report or claim is about
+    the report, not a happening of its own (a reading of "dismissed" as a rejected proposal)."""
+    m = c.view.scan.search(c.list("retraction"), 0, len(c.view.text))
+    if m is None:
+        return None
+    c.disputed_by = attribution.subject_in(c.view, m.start())
+    return "disputes a report or claim: not a happening of its own"
 
 
 def conditional(c: Ctx) -> Optional[str]:
@@ -286,6 +300,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("other_forum", other_forum),
     ("negated", negated),
     ("denied", denied),
+    ("disputes_report", disputes_report),
     ("conditional", conditional),
     ("hedged", hedged),
     ("aspiration", aspiration),
