@@ -114,6 +114,8 @@ class Index:
             try:
                 fresh = not path.exists()
                 path.parent.mkdir(parents=True, exist_ok=True)
+                if fresh:  # made by us with 0666 less the umask (SQLite would make it 0644 less the umask)
+                    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o666))
                 db = sqlite3.connect(str(path), timeout=60, isolation_level=None)
                 db.execute("PRAGMA synchronous=OFF")  # a derived index: lost writes are rebuilt
                 db.executescript(_SCHEMA)

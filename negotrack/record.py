@@ -38,6 +38,28 @@ def article_log(ws: Workspace, path: Path, article: Article, origin: str) -> Pat
     return log_file_for(ws.root, identity, origin, name=path.name)
 
 
+def earlier_versions(ws: Workspace, target: Path, article: Article) -> list[Path]:
+    """Extracted logs of earlier texts of the same outside article (identity is the content
+    hash there, so an edited file has a new log): the same recorded path, another hash. Only
+    logs named after the same file are looked at, so this costs a few reads, not the log."""
+    if not Path(article.path).is_absolute():
+        return []
+    stem = target.name.rsplit("-", 1)[0]
+    found = []
+    for other in target.parent.glob(f"{stem}-*.extracted.jsonl"):
+        if other == target:
+            continue
+        try:
+            with open(other, "rb") as handle:
+                first = handle.readline()
+            source = Event.model_validate_json(first).source
+        except (OSError, ValueError):
+            continue
+        if source.path == article.path and source.sha256 != article.sha256:
+            found.append(other)
+    return found
+
+
 def add_manual_event(
     ws: Workspace,
     *,
@@ -161,6 +183,9 @@ def ingest(
                     summary["unchanged"] += 1
                     continue
                 write_events(target, ex.events, keep_empty=True)
+                for stale in earlier_versions(ws, target, ex.article):
+                    stale.unlink()
+                    existed = True
             if existed:
                 summary["replaced"] += 1
                 summary["replaced_files"].append(ex.article.path)

@@ -76,7 +76,7 @@ def resolve(explicit: Optional[str] = None, write: bool = False) -> "Workspace":
         else:
             raise InputError(str(here), "no workspace here and no shipped workspace found; pass --workspace DIR")
     if write and ws.read_only:
-        raise InputError(str(ws.root), NO_WRITE_WORKSPACE)
+        raise InputError(str(Path.cwd()) if not chosen else str(ws.root), NO_WRITE_WORKSPACE)
     return ws
 
 
