@@ -233,7 +233,7 @@ def _resolve(m: re.Match[str], published: date, tense: Tense) -> _Resolved:
 
 
 # "due on May 1", "a deadline of May 1", "expires May 1": a date named as a deadline is the
-# nearest such date, before or after publication, whatever the tense of the sentence.
+# nearest such date, before or after publication, even in a sentence read as past.
 _DEADLINE = re.compile(
     r"\b(?:[Dd]ue|[Dd]eadline(?: of| is)?|[Ee]xpires?|[Ee]xpiring|[Ee]xpiry(?: date)?(?: of| is)?|[Ll]apses?)"
     r"\s+(?:on\s+|by\s+|in\s+)?$"
@@ -288,7 +288,7 @@ def find_dates(text: str, published: date, tense: Tense = "past") -> list[DateMe
         return []
     mentions: list[DateMention] = []
     for m in _PATTERN.finditer(text):
-        if _DEADLINE.search(text, max(0, m.start() - 40), m.start()):
+        if tense == "past" and _DEADLINE.search(text, max(0, m.start() - 40), m.start()):
             resolved = _nearest(m, published)
         else:
             resolved = _resolve(m, published, tense)

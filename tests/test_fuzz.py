@@ -3,7 +3,7 @@ log parser, and the CLI on mutated files. Whatever the input: a record or one In
 another exception, never a hang.
 
 The budget is small by default; NEGOTRACK_FUZZ_EXAMPLES=N runs N examples per in-process test
-(and N/10 per CLI test). `pytest --hypothesis-show-statistics` reports how many were tried.
+(and N/20 per CLI test, at least 3). `pytest --hypothesis-show-statistics` reports how many were tried.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from negotrack.errors import InputError, InputErrors
 from negotrack.eventlog import parse_log, read_events
 
 EXAMPLES = int(os.environ.get("NEGOTRACK_FUZZ_EXAMPLES", "60"))
-CLI_EXAMPLES = max(3, EXAMPLES // 10)
+CLI_EXAMPLES = max(3, EXAMPLES // 20)
 SECONDS = 5.0  # no single input may take longer: a slower one is a hang in the making
 
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=False)
