@@ -57,28 +57,40 @@ def parse_date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _workspace(args: argparse.Namespace):
+def _workspace(args: argparse.Namespace, write: bool = False):
+    """The workspace of this command; `write`: one it may write to (never the shipped one)."""
     from negotrack.workspace import resolve
 
-    return resolve(getattr(args, "workspace", None))
+    return resolve(getattr(args, "workspace", None), write=write)
+
+
+def report_problems(problems: Sequence[str]) -> int:
+    """Log lines that were skipped: each named on stderr; the answer stands for the rest."""
+    for message in problems:
+        print(f"error: {message} (line skipped: fix it, or ingest its article again; `negotrack validate` lists all)", file=sys.stderr)
+    return EXIT_BAD_INPUT if problems else 0
 
 
 # --- commands ------------------------------------------------------------------------------
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from negotrack import snapshot
+    from negotrack.workspace import Workspace
 
     ws = _workspace(args)
-    key = snapshot.fingerprint(ws.root, args.as_of, args.known_at)
-    result = None if args.no_cache else snapshot.load(ws.root, key)
-    if result is None:  # only now pay for pydantic, transitions and the replay
-        from negotrack.report import statuses
+    if args.no_cache:
+        ws = Workspace(ws.root, use_index=False)
+    report = None
+    if not args.no_cache:  # the warm path: list files, compare signatures, print the snapshot
+        report = ws.index.snapshot(ws.index.status_key(ws.root, args.as_of, args.known_at))
+    if report is None:  # only now pay for pydantic, transitions and the replay
+        from negotrack.report import status_report
 
-        result = statuses(ws, args.as_of, args.known_at, use_snapshot=not args.no_cache)
+        report = status_report(ws, args.as_of, args.known_at, use_snapshot=not args.no_cache)
+    result = report["statuses"]
     if args.json:
         emit_json(result)
-        return 0
+        return report_problems(report["problems"])
     rows = []
     for s in result:
         last = s["last_event"]
@@ -106,7 +118,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(f"  — {first['path']}, {first['outlet'] or 'published'} {first['reported']}{backing}")
         for w in s["warnings"]:
             print(f"  warning: {w}")
-    return 0
+    return report_problems(report["problems"])
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -114,9 +126,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     ws = _workspace(args)
     result, steps = audit(ws, args.thread, args.as_of, args.known_at)
+    problems = [p.message for p in ws.problems]
     if args.json:
         emit_json([s.model_dump(mode="json") for s in steps])
-        return 0
+        return report_problems(problems)
     thread = result.thread
     print(f"{thread.id} — {thread.title}")
     print(f"starts in {result.initial} ({thread.phase_of(result.initial)})\n")
@@ -133,74 +146,69 @@ def cmd_replay(args: argparse.Namespace) -> int:
         rows.append([s.date.isoformat(), s.type, move, f"{src.path}{more}", "“" + short(src.quote, 70) + "”"])
     print(table(["date", "event", "from → to", "source", "quote"], rows))
     print(f"\nnow: {result.state} ({result.phase}); {len(steps)} happening(s), {result.rejected} rejected")
-    return 0
+    return report_problems(problems)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from negotrack.definitions import LEXICON_FILE, load_definitions
-    from negotrack.eventlog import read_events
+    from negotrack.definitions import LEXICON_FILE
     from negotrack.lexicon import lexicon_problems
-    from negotrack.report import article_problems
-    from negotrack.workspace import Workspace, shipped_file
+    from negotrack.logcheck import Problem, ValidationReport, validate_workspace
+    from negotrack.workspace import Workspace, is_workspace, shipped_file
 
-    problems: list[InputError] = []
     target = Path(args.path) if args.path else None
     if target is not None and not target.exists():
         raise InputError(str(target), "no such file or folder")
     if target is not None and target.is_file():
         from negotrack.definitions import load_thread, load_vocabulary
 
+        errors: list[InputError] = []
         vocab_file = target.parent / "vocabulary.yaml"
-        vocabulary = load_vocabulary(vocab_file if vocab_file.exists() else shipped_file("vocabulary.yaml"))
-        if target.name == LEXICON_FILE:
-            problems = lexicon_problems(target, vocabulary.event_type_names)
-            if problems:
-                raise InputErrors(problems)
-        elif target.name != "vocabulary.yaml":
-            load_thread(target, vocabulary)
+        try:
+            vocabulary = load_vocabulary(vocab_file if vocab_file.exists() else shipped_file("vocabulary.yaml"))
+            if target.name == LEXICON_FILE:
+                errors = lexicon_problems(target, vocabulary.event_type_names)
+            elif target.name != "vocabulary.yaml":
+                load_thread(target, vocabulary)
+        except InputError as exc:
+            errors = [exc]
+        except InputErrors as exc:
+            errors = list(exc.errors)
+        if args.json:
+            emit_json({"file": str(target), "ok": not errors, "problems": [Problem.of(e).model_dump() for e in errors]})
+            return EXIT_BAD_INPUT if errors else 0
+        if errors:
+            raise InputErrors(errors)
         print(f"{target}: ok")
         return 0
+    if target is not None and not is_workspace(target):
+        raise InputError(str(target), "not a negotrack workspace: it has no states/ folder")
     ws = Workspace(target) if target is not None else _workspace(args)
-    states_dir = ws.states_dir
-    vocabulary, threads = load_definitions(states_dir, fallback_vocabulary=shipped_file("vocabulary.yaml"))
-    known = ws.known_types()
-    lexicon_path = ws.lexicon_path()
-    problems.extend(lexicon_problems(lexicon_path, set().union(*known.values(), vocabulary.event_type_names), ws.display(lexicon_path)))
-    count = 0
-    for path in ws.log_files():
-        shown = ws.display(path)
-        try:
-            events = read_events(path, shown)
-        except InputError as exc:
-            problems.append(exc)
-            continue
-        for line_no, event in enumerate(events, 1):
-            count += 1
-            if event.thread not in known:
-                problems.append(InputError(shown, f"unknown thread {event.thread!r}", line_no))
-                continue
-            if event.type not in known[event.thread]:
-                problems.append(InputError(shown, f"unknown event type {event.type!r} for {event.thread}", line_no))
-            if event.id != event.content_id():
-                problems.append(InputError(shown, f"id {event.id!r} does not match the event's content ({event.content_id()})", line_no))
-            problems.extend(article_problems(ws, event, shown, line_no))
-    if problems:
-        raise InputErrors(problems)
-    print(f"{ws.root}: {len(threads)} thread(s), {len(vocabulary.event_types)} event types, {count} event(s): ok")
+    report: ValidationReport = validate_workspace(ws)
+    if args.json:
+        emit_json({**report.model_dump(mode="json"), "ok": report.ok})
+        return 0 if report.ok else EXIT_BAD_INPUT
+    if not report.ok:
+        raise InputErrors([InputError(p.file, p.message, p.line) for p in report.problems])
+    print(f"{ws.root}: {report.threads} thread(s), {report.event_types} event types, {report.events} event(s): ok")
     return 0
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
+    import importlib.util
+
     from negotrack.machines import graph
     from negotrack.report import statuses
 
+    if args.format == "dot" and importlib.util.find_spec("graphviz") is None:
+        raise InputError(args.thread, "the dot format needs the `graphviz` Python package (pip install 'negotrack[dot]' or pip install graphviz)")
     ws = _workspace(args)
     thread = ws.thread(args.thread)
     current = next(s["state"] for s in statuses(ws) if s["thread"] == thread.id)
-    try:
-        print(graph(thread, current, args.format))
-    except ImportError:
-        raise InputError(args.thread, "the dot format needs the `graphviz` Python package (pip install graphviz)") from None
+    drawn = graph(thread, current, args.format)
+    if args.json:
+        emit_json({"thread": thread.id, "format": args.format, "initial": thread.initial, "current": current, "graph": drawn})
+    else:
+        print(drawn)
     return 0
 
 
@@ -211,14 +219,14 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.json:
         emit_json({"workspace": str(target.resolve())})
     else:
-        print(f"new workspace in {target}: states/ (vocabulary, lexicon, threads), events/, articles/")
+        print(f"new workspace in {target.resolve()}: states/ (vocabulary, lexicon, threads), events/, articles/")
     return 0
 
 
 def cmd_add_event(args: argparse.Namespace) -> int:
     from negotrack.record import add_manual_event
 
-    ws = _workspace(args)
+    ws = _workspace(args, write=True)
     event, path = add_manual_event(
         ws,
         thread_id=args.thread,
@@ -234,9 +242,9 @@ def cmd_add_event(args: argparse.Namespace) -> int:
         note=args.note,
     )
     if args.json:
-        emit_json(event.model_dump(mode="json"))
+        emit_json({**event.model_dump(mode="json"), "workspace": str(ws.root), "log": ws.display(path)})
     else:
-        print(f"recorded {event.id}: {event.thread} {event.type} {event.date} in {ws.display(path)}")
+        print(f"recorded {event.id}: {event.thread} {event.type} {event.date} in {ws.display(path)} (workspace {ws.root})")
     return 0
 
 
@@ -290,13 +298,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from negotrack.record import ingest
 
-    ws = _workspace(args)
+    ws = _workspace(args, write=True)
     summary, failures = ingest(ws, [Path(p) for p in args.paths], args.published, progress=not args.json)
     if args.json:
         emit_json({**summary, "errors": [f.message for f in failures]})
     else:
         print(
-            f"{summary['articles']} article(s): {summary['new']} new, {summary['replaced']} changed and replaced, "
+            f"workspace {ws.root}: {summary['articles']} article(s): {summary['new']} new, {summary['replaced']} changed and replaced, "
             f"{summary['unchanged']} unchanged; {summary['events']} event(s) recorded"
         )
         for path in summary["replaced_files"]:
@@ -348,7 +356,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--workspace", "-w", default=argparse.SUPPRESS, help="workspace folder (default: $NEGOTRACK_WORKSPACE, the current folder, or the shipped one)")
+    common.add_argument("--workspace", "-w", default=argparse.SUPPRESS, help="workspace folder (default: $NEGOTRACK_WORKSPACE, else the current folder; reading commands fall back to the shipped, read-only one)")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
     clocks = argparse.ArgumentParser(add_help=False)
     clocks.add_argument("--as-of", type=parse_date, metavar="DATE", help="only events that happened by DATE")
@@ -418,6 +426,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a read-only or full disk, a permission, a folder where a file was meant
+        from negotrack.fsio import describe
+
+        print(f"error: {describe(exc).message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except RecursionError:
+        print("error: input nested too deeply to read", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -232,6 +232,20 @@ def _resolve(m: re.Match[str], published: date, tense: Tense) -> _Resolved:
     return None
 
 
+# "due on May 1", "a deadline of May 1", "expires May 1": a date named as a deadline is the
+# nearest such date, before or after publication, even in a sentence read as past.
+_DEADLINE = re.compile(
+    r"\b(?:[Dd]ue|[Dd]eadline(?: of| is)?|[Ee]xpires?|[Ee]xpiring|[Ee]xpiry(?: date)?(?: of| is)?|[Ll]apses?)"
+    r"\s+(?:on\s+|by\s+|in\s+)?$"
+)
+
+
+def _nearest(m: re.Match[str], published: date) -> _Resolved:
+    """The reading of `m` closest to publication, past or future."""
+    options = [r for r in (_resolve(m, published, "past"), _resolve(m, published, "future")) if r is not None]
+    return min(options, key=lambda r: abs((r[0] - published).days)) if options else None
+
+
 def _relative_day(phrase: str) -> int:
     """Days from publication for "yesterday", "tonight", "last night" and the like."""
     phrase = phrase.lower()
@@ -274,7 +288,10 @@ def find_dates(text: str, published: date, tense: Tense = "past") -> list[DateMe
         return []
     mentions: list[DateMention] = []
     for m in _PATTERN.finditer(text):
-        resolved = _resolve(m, published, tense)
+        if tense == "past" and _DEADLINE.search(text, max(0, m.start() - 40), m.start()):
+            resolved = _nearest(m, published)
+        else:
+            resolved = _resolve(m, published, tense)
         if resolved is not None:
             mentions.append(DateMention(m.start(), m.end(), resolved[0], resolved[1], m.group()))
     return mentions

@@ -7,20 +7,28 @@ file and line, so a misspelt destination is found when the file is read, not whe
 from __future__ import annotations
 
 import difflib
+import os
 from collections import deque
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
-import orjson
 from pydantic import ValidationError
 
 from negotrack.errors import InputError, InputErrors
+from negotrack.layout import LEXICON_FILE, VOCABULARY_FILE, definition_files  # noqa: F401
 from negotrack.model import EventTypeDef, ThreadDef, Vocabulary
 from negotrack.yamlio import Located, load_yaml
 
-from negotrack.layout import LEXICON_FILE, VOCABULARY_FILE, definition_files  # noqa: F401
+if TYPE_CHECKING:
+    from negotrack.index import Index
 
 ANY_STATE = "*"
+# Caps: a definition is a page of YAML a person writes. A file of millions of aliases took 70 s
+# and 1.6 GB to read; these keep every definition to well under a second.
+MAX_DEFINITION_BYTES = 1_000_000
+MAX_NAMES = 1000  # aliases, parties, mediators: each list
+MAX_NAME_CHARS = 200
+MAX_CUES = 1000  # cue phrases of one thread, all event types together
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -45,7 +53,7 @@ def pydantic_errors(doc: Located, exc: ValidationError) -> list[InputError]:
 
 
 def load_vocabulary(path: Path, display: str | None = None) -> Vocabulary:
-    doc = load_yaml(path, display)
+    doc = load_yaml(path, display, max_bytes=MAX_DEFINITION_BYTES)
     errors = bool_word_errors(doc)
     if not isinstance(doc.data, dict):
         raise InputErrors([doc.error((), "expected a mapping with `phases:` and `event_types:`")])
@@ -78,13 +86,18 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def check_thread(doc: Located, thread: ThreadDef, vocabulary: Vocabulary) -> list[InputError]:
-    """Every semantic problem of one definition, each with its line."""
+def check_thread(
+    doc: Located, thread: ThreadDef, vocabulary: Vocabulary, skip: Iterable[str] = (), dropped_states: Iterable[str] = ()
+) -> list[InputError]:
+    """Every semantic problem of one definition, each with its line. `skip`: fields pydantic
+    refused (already reported); `dropped_states`: states set aside for the same reason."""
+    skip = set(skip)
     errors: list[InputError] = []
     phases = vocabulary.phase_names
     event_types = set(vocabulary.event_type_names) | {e.name for e in thread.event_types}
+    errors += _cap_errors(doc, thread)
     stem = Path(doc.path).stem
-    if thread.id != stem:
+    if "id" not in skip and thread.id != stem:
         errors.append(doc.error(("id",), f"id {thread.id!r} does not match the file name {stem!r}"))
     names: list[str] = []
     for index, state in enumerate(thread.states):
@@ -95,7 +108,8 @@ def check_thread(doc: Located, thread: ThreadDef, vocabulary: Vocabulary) -> lis
             errors.append(
                 doc.error(("states", index, "phase"), f"state {state.name!r} has unknown phase {state.phase!r}{did_you_mean(state.phase, phases)}")
             )
-    if thread.initial not in names:
+    known_names = names + [n for n in dropped_states if n not in names]
+    if "initial" not in skip and thread.initial not in known_names:
         errors.append(doc.error(("initial",), f"initial state {thread.initial!r} is not a state{did_you_mean(thread.initial, names)}"))
     seen_edges: dict[tuple[str, str], int] = {}
     for index, t in enumerate(thread.transitions):
@@ -104,7 +118,7 @@ def check_thread(doc: Located, thread: ThreadDef, vocabulary: Vocabulary) -> lis
                 doc.error(("transitions", index, "trigger"), f"unknown event type {t.trigger!r}{did_you_mean(t.trigger, event_types)}")
             )
         for j, source in enumerate(t.source):
-            if source != ANY_STATE and source not in names:
+            if source != ANY_STATE and source not in known_names:
                 errors.append(doc.error(("transitions", index, "source", j), f"unknown source state {source!r}{did_you_mean(source, names)}"))
             key = (t.trigger, source)
             if key in seen_edges:
@@ -116,16 +130,33 @@ def check_thread(doc: Located, thread: ThreadDef, vocabulary: Vocabulary) -> lis
                 )
             else:
                 seen_edges[key] = doc.line(("transitions", index)) or 0
-        if t.dest is not None and t.dest not in names:
+        if t.dest is not None and t.dest not in known_names:
             errors.append(doc.error(("transitions", index, "dest"), f"unknown destination state {t.dest!r}{did_you_mean(t.dest, names)}"))
     for event_type in thread.cues:
         if event_type not in event_types:
             errors.append(doc.error(("cues", event_type), f"cues for unknown event type {event_type!r}{did_you_mean(event_type, event_types)}"))
-    if not errors:
+    # reported even beside other problems; not when a refused transition or state was set aside
+    if not skip & {"initial", "states", "transitions"} and thread.initial in names:
         reachable = reachable_states(thread)
         for index, state in enumerate(thread.states):
             if state.name not in reachable:
                 errors.append(doc.error(("states", index), f"state {state.name!r} cannot be reached from {thread.initial!r}"))
+    return errors
+
+
+def _cap_errors(doc: Located, thread: ThreadDef) -> list[InputError]:
+    errors = []
+    for key in ("aliases", "parties", "mediators"):
+        names = getattr(thread, key)
+        if len(names) > MAX_NAMES:
+            errors.append(doc.error((key,), f"{key}: {len(names)} names; at most {MAX_NAMES} are allowed (keep the names that identify this thread)"))
+        for i, name in enumerate(names):
+            if len(name) > MAX_NAME_CHARS:
+                errors.append(doc.error((key, i), f"{key}: a name of {len(name)} characters; at most {MAX_NAME_CHARS} are allowed"))
+                break
+    cues = sum(len(v) for v in thread.cues.values())
+    if cues > MAX_CUES:
+        errors.append(doc.error(("cues",), f"cues: {cues} phrases; at most {MAX_CUES} are allowed"))
     return errors
 
 
@@ -159,40 +190,128 @@ def expand_sources(thread: ThreadDef, sources: Iterable[str]) -> list[str]:
 
 
 def load_thread(path: Path, vocabulary: Vocabulary, display: str | None = None) -> ThreadDef:
-    doc = load_yaml(path, display)
+    """One definition, checked completely: a field pydantic refuses does not hide the semantic
+    problems of the rest of the file (they are checked on what remains once it is set aside)."""
+    doc = load_yaml(path, display, max_bytes=MAX_DEFINITION_BYTES)
     errors = bool_word_errors(doc)
     if not isinstance(doc.data, dict):
         raise InputErrors(errors + [doc.error((), "expected a mapping (id, title, initial, states, transitions)")])
+    data = {**_normalise(doc.data), "path": doc.path}
+    skip: set[str] = set()
+    dropped: set[str] = set()
     try:
-        thread = ThreadDef.model_validate({**_normalise(doc.data), "path": doc.path})
+        thread = ThreadDef.model_validate(data)
     except ValidationError as exc:
-        raise InputErrors(errors + pydantic_errors(doc, exc)) from None
-    errors += check_thread(doc, thread, vocabulary)
+        errors += pydantic_errors(doc, exc)
+        repaired, skip, dropped = _set_aside(data, exc, Path(doc.path).stem)
+        try:
+            thread = ThreadDef.model_validate(repaired)
+        except ValidationError:
+            raise InputErrors(errors) from None
+    errors += check_thread(doc, thread, vocabulary, skip=skip, dropped_states=dropped)
     if errors:
         raise InputErrors(errors)
     return thread
 
 
-def load_definitions(
-    states_dir: Path, fallback_vocabulary: Path | None = None, cache_dir: Path | None = None
-) -> tuple[Vocabulary, dict[str, ThreadDef]]:
-    """The vocabulary and every thread of a `states/` folder; all problems raised together.
+_PLACEHOLDERS: dict[str, Any] = {"title": "", "initial": "", "states": [], "transitions": []}
 
-    With `cache_dir`, definitions that validated before and whose file is unchanged (size and
-    modification time) are taken from a cache: parsing YAML costs ~7 ms a file, which a
-    workspace of a thousand threads would otherwise pay on every command.
+
+def _set_aside(data: dict[str, Any], exc: ValidationError, stem: str) -> tuple[dict[str, Any], set[str], set[str]]:
+    """`data` less what pydantic refused (list items and mapping entries dropped, required
+    fields given placeholders), the fields whose checks must be skipped, and the names of
+    dropped states (still known, so references to them are not reported twice)."""
+    data = dict(data)
+    skip: set[str] = set()
+    drop: dict[str, set] = {}
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        if not loc:
+            continue
+        field = str(loc[0])
+        value = data.get(field)
+        if len(loc) >= 2 and isinstance(value, list) and isinstance(loc[1], int):
+            drop.setdefault(field, set()).add(loc[1])
+        elif len(loc) >= 2 and isinstance(value, dict):
+            drop.setdefault(field, set()).add(loc[1])
+        elif field == "id":
+            data["id"], _ = stem, skip.add("id")
+        elif field in _PLACEHOLDERS:
+            data[field] = _PLACEHOLDERS[field]
+            skip.add(field)
+        else:
+            data.pop(field, None)
+    dropped_states: set[str] = set()
+    for field, keys in drop.items():
+        value = data[field]
+        if isinstance(value, list):
+            if field == "states":
+                dropped_states |= {s["name"] for i, s in enumerate(value) if i in keys and isinstance(s, dict) and isinstance(s.get("name"), str)}
+            data[field] = [item for i, item in enumerate(value) if i not in keys]
+        else:
+            data[field] = {k: v for k, v in value.items() if k not in keys}
+        skip.add(field)
+    if "initial" in skip or not isinstance(data.get("initial"), str):
+        skip.add("initial")
+    return data, skip, dropped_states
+
+
+def load_definitions(
+    states_dir: Path, fallback_vocabulary: Path | None = None, index: "Index | None" = None
+) -> tuple[Vocabulary, dict[str, ThreadDef]]:
+    """The vocabulary and every thread of a `states/` folder; all problems raised together."""
+    vocabulary, threads, errors = collect_definitions(states_dir, fallback_vocabulary, index)
+    if errors or vocabulary is None:
+        raise InputErrors(errors)
+    return vocabulary, threads
+
+
+def collect_definitions(
+    states_dir: Path, fallback_vocabulary: Path | None = None, index: "Index | None" = None
+) -> tuple[Vocabulary | None, dict[str, ThreadDef], list[InputError]]:
+    """The vocabulary, every thread that is valid, and every problem of the others (validate
+    goes on to check the log against what loaded).
+
+    With an `index`, a definition validated before under the same vocabulary is taken from it
+    by the content hash of its file: parsing YAML costs ~7 ms a file, which a workspace of a
+    thousand threads would otherwise pay on every command.
     """
     if not states_dir.is_dir():
-        raise InputErrors([InputError(str(states_dir), "no such folder of thread definitions")])
+        return None, {}, [InputError(str(states_dir), "no such folder of thread definitions")]
     vocab_path = states_dir / VOCABULARY_FILE
     if not vocab_path.exists() and fallback_vocabulary is not None:
         vocab_path = fallback_vocabulary
-    vocabulary = load_vocabulary(vocab_path)
-    cache = _DefinitionCache(cache_dir, vocab_path) if cache_dir is not None else None
+    try:
+        vocabulary = load_vocabulary(vocab_path)
+    except InputError as exc:
+        return None, {}, [exc]
+    except InputErrors as exc:
+        return None, {}, list(exc.errors)
+    paths = definition_files(states_dir)
+    hashes: dict[str, str] = {}
+    saved: dict[tuple[str, str], bytes] = {}
+    if index is not None:
+        stats = []
+        for path in [vocab_path, *paths]:
+            try:
+                stats.append((str(path), os.stat(path)))
+            except OSError:
+                pass
+        hashes = index.hashes(stats)
+        vocabulary_sha = hashes.get(str(vocab_path), "")
+        saved = index.definitions(vocabulary_sha)
     errors: list[InputError] = []
     threads: dict[str, ThreadDef] = {}
-    for path in definition_files(states_dir):
-        thread = cache.get(path) if cache else None
+    fresh: list[tuple[str, str, bytes]] = []
+    for path in paths:
+        sha = hashes.get(str(path), "")
+        blob = saved.get((str(path), sha))
+        thread = None
+        if blob is not None:
+            try:
+                thread = ThreadDef.model_validate_json(blob)
+            except ValidationError:
+                thread = None
         if thread is None:
             try:
                 thread = load_thread(path, vocabulary)
@@ -202,64 +321,16 @@ def load_definitions(
             except InputErrors as exc:
                 errors.extend(exc.errors)
                 continue
-            if cache:
-                cache.put(path, thread)
+            if sha:
+                fresh.append((str(path), sha, thread.model_dump_json().encode()))
         if thread.id in threads:
             errors.append(InputError(str(path), f"thread id {thread.id!r} is also defined in {threads[thread.id].path}", 1))
+            continue
         threads[thread.id] = thread
-    if errors:
-        raise InputErrors(errors)
-    if cache:
-        cache.save()
-    return vocabulary, threads
-
-
-class _DefinitionCache:
-    """Validated definitions keyed by file size and mtime (and the vocabulary's and our version)."""
-
-    NAME = "definitions.json"
-
-    def __init__(self, cache_dir: Path, vocab_path: Path) -> None:
-        from negotrack.snapshot import code_stamp
-
-        self.path = cache_dir / self.NAME
-        self.salt = f"{code_stamp()}|{_stamp(vocab_path)}"
-        self.entries: dict[str, dict] = {}
-        self.dirty = False
-        try:
-            saved = orjson.loads(self.path.read_bytes())
-            if saved.get("salt") == self.salt:
-                self.entries = saved["threads"]
-        except (OSError, orjson.JSONDecodeError, KeyError, AttributeError, TypeError):
-            pass  # no cache, or a damaged one: parse everything
-
-    def get(self, path: Path) -> ThreadDef | None:
-        entry = self.entries.get(str(path))
-        if entry is None or entry.get("stamp") != _stamp(path):
-            return None
-        try:
-            return ThreadDef.model_validate(entry["thread"])
-        except (ValidationError, KeyError, TypeError):
-            return None
-
-    def put(self, path: Path, thread: ThreadDef) -> None:
-        self.entries[str(path)] = {"stamp": _stamp(path), "thread": thread.model_dump(mode="json")}
-        self.dirty = True
-
-    def save(self) -> None:
-        if not self.dirty:
-            return
-        from negotrack.eventlog import atomic_write
-
-        try:
-            atomic_write(self.path, orjson.dumps({"salt": self.salt, "threads": self.entries}))
-        except OSError:
-            pass  # a read-only workspace works, only slower
-
-
-def _stamp(path: Path) -> str:
-    st = path.stat()
-    return f"{st.st_size}:{st.st_mtime_ns}"
+    if index is not None and not errors:  # a failing command leaves nothing behind
+        index.save_definitions(hashes.get(str(vocab_path), ""), fresh)
+        index.flush()
+    return vocabulary, threads, errors
 
 
 def event_types_of(thread: ThreadDef, vocabulary: Vocabulary) -> tuple[EventTypeDef, ...]:

@@ -130,11 +130,12 @@ class _Renamed(ThreadMachine):
 
 
 def graph(thread: ThreadDef, current: str, fmt: str = "mermaid") -> str:
-    """The machine drawn by transitions' own diagram support, with the current state marked."""
+    """The machine drawn by transitions' own diagram support, with the current state marked.
+
+    The start arrow leaves the definition's initial state; the model alone sits in `current`."""
     from transitions.extensions import GraphMachine
 
     config = machine_config(thread)
-    config["initial"] = current
     engine = "mermaid" if fmt == "mermaid" else "graphviz"
     try:
         machine = GraphMachine(model=None, graph_engine=engine, title=thread.title, show_state_attributes=False, **config)

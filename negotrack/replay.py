@@ -59,6 +59,9 @@ def as_entry(event: Event, ref: int = 0) -> LogEntry:
         event.expected.isoformat() if event.expected else None,
         "",
         ref,
+        event.confidence,
+        bool(event.attribution or event.actor),
+        event.origin,
     )
 
 

@@ -1,8 +1,8 @@
 """Report: turn replay results into the records users read (status per thread, audit rows).
 
-`status` on an unchanged log is answered from a snapshot (snapshot.py) keyed by the size and
-modification time of every definition and event file, so it stays fast however long the log
-grows; any change to any of those files invalidates it.
+`status` on an unchanged log is answered from a snapshot kept in the derived index (index.py),
+keyed by the content hash of every definition and event file, so it stays fast however long the
+log grows; any change to any of those files invalidates it.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import gc
 from contextlib import contextmanager
 from typing import Iterator, Optional
 
-from negotrack import snapshot
 from negotrack.errors import InputError
 from negotrack.eventlog import FILE, LINE, LogEntry, read_event_at
+from negotrack.logcheck import article_problems  # noqa: F401 - where it used to live
 from negotrack.model import Event, SourceRef, Step, ThreadStatus
 from negotrack.replay import ReplayResult, Row, replay
 from negotrack.workspace import Workspace
@@ -50,24 +50,34 @@ def step(row: Row, result: ReplayResult, lookup) -> Step:
 
 def statuses(ws: Workspace, as_of: Optional[dt.date] = None, known_at: Optional[dt.date] = None, use_snapshot: bool = True) -> list[dict]:
     """Status of every thread, as JSON-ready dicts (the snapshot stores exactly these)."""
-    key = snapshot.fingerprint(ws.root, as_of, known_at) if use_snapshot else ""
-    if use_snapshot:
-        saved = snapshot.load(ws.root, key)
+    return status_report(ws, as_of, known_at, use_snapshot)["statuses"]
+
+
+def status_report(ws: Workspace, as_of: Optional[dt.date] = None, known_at: Optional[dt.date] = None, use_snapshot: bool = True) -> dict:
+    """{"statuses": [...], "problems": [...]}: the status of every thread and the log lines that
+    were skipped (each "file:line: problem"), answered from the index's snapshot when no
+    definition or log file changed."""
+    index = ws.index if use_snapshot and ws.use_index else None
+    key = index.status_key(ws.root, as_of, known_at) if index is not None else ""
+    if index is not None:
+        saved = index.snapshot(key)
         if saved is not None:
             return saved
     out = [s.model_dump(mode="json") for s in compute_statuses(ws, as_of, known_at)]
-    if use_snapshot:
-        snapshot.save(ws.root, key, out)
-    return out
+    report = {"statuses": out, "problems": [p.message for p in ws.problems]}
+    if index is not None:
+        index.save_snapshot(key, report)
+        index.flush()
+    return report
 
 
 def compute_statuses(ws: Workspace, as_of: Optional[dt.date] = None, known_at: Optional[dt.date] = None) -> list[ThreadStatus]:
     with bulk():
-        per_thread = ws.entries()
+        per_thread = ws.entries(use_index=ws.use_index)
         results = {tid: replay(ws.threads[tid], per_thread[tid], as_of=as_of, known_at=known_at, keep_rows=False) for tid in sorted(ws.threads)}
 
     def lookup(entry: LogEntry) -> Event:
-        return read_event_at(entry[FILE], entry[LINE])
+        return read_event_at(entry[FILE], entry[LINE], ws.display(entry[FILE]))
 
     return [thread_status(result, lookup) for result in results.values()]
 
@@ -117,26 +127,3 @@ def audit(ws: Workspace, thread_id: str, as_of: Optional[dt.date] = None, known_
     result = replay(thread, events, as_of=as_of, known_at=known_at)
     steps = [step(row, result, lambda entry: events[entry[LINE]]) for row in result.rows]
     return result, steps
-
-
-def article_problems(ws: Workspace, event: Event, log: str, line: int) -> list[InputError]:
-    """Why an event's quote cannot be found in its article (empty when all is well); each
-    problem names the log file and line of the event."""
-    from negotrack.articles import read_article
-
-    path = ws.article_path(event.source.path)
-    if not path.exists():
-        return [InputError(log, f"article {event.source.path} not found", line)]
-    try:
-        article = read_article(path, published=event.reported)
-    except InputError as exc:
-        return [InputError(log, exc.message, line)]
-    text = article.text
-    quote = event.evidence.quote
-    if text[event.evidence.start : event.evidence.end] == quote:
-        return []
-    found = text.find(quote)
-    if found >= 0:
-        where = f"at {found}-{found + len(quote)}, not at {event.evidence.start}-{event.evidence.end}"
-        return [InputError(log, f"quote is in {event.source.path} {where}", line)]
-    return [InputError(log, f"quote not found in {event.source.path}: {quote[:60]!r}", line)]

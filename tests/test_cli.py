@@ -86,7 +86,7 @@ def test_snapshot_is_invalidated_by_a_new_event(cli, workspace: Path, article: P
     add_thread(workspace, "lyss-water", ["Lyss river"])
     record(cli, workspace, article, "talks_held", QUOTE_HELD, "2030-06-13")
     before = {s["thread"]: s["phase"] for s in json.loads(cli("status", "--json", "-w", str(workspace)).out)}
-    assert (workspace / ".negotrack" / "status-snapshot.json").exists()
+    assert (workspace / ".negotrack" / "index.sqlite").exists()
     record(cli, workspace, article, "proposal_rejected", QUOTE_REJECTED, "2030-06-14")
     after = {s["thread"]: s["phase"] for s in json.loads(cli("status", "--json", "-w", str(workspace)).out)}
     assert (before["lyss-water"], after["lyss-water"]) == ("active", "stalled")
