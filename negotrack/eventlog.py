@@ -37,10 +37,13 @@ class LogEntry(NamedTuple):
     expected: Optional[str]
     file: str  # the log file it is stored in
     line: int  # 1-based line in that file
+    confidence: Optional[float]  # from extraction; None for manual events
+    attributed: bool  # the event has an attribution or an actor
+    origin: str  # "extracted" | "manual"
 
 
 # Field positions: a million entries are kept as plain tuples in this order, not LogEntry objects.
-DATE, REPORTED, ID, THREAD, TYPE, EXPECTED, FILE, LINE = range(8)
+DATE, REPORTED, ID, THREAD, TYPE, EXPECTED, FILE, LINE, CONFIDENCE, ATTRIBUTED, ORIGIN = range(11)
 
 
 def _date(value: object, path: str, line: int, field: str) -> str:
@@ -128,7 +131,11 @@ def _file_entries(path: Path, display: Callable[[Path], str]) -> list[tuple]:
             good_dates.add(_date(reported, display(path), line_no, "reported"))
         if expected is not None and expected not in good_dates:
             good_dates.add(_date(expected, display(path), line_no, "expected"))
-        out.append((date, reported, event_id, thread, kind, expected, name, line_no))
+        confidence = rec.get("confidence")
+        if confidence is not None and not isinstance(confidence, (int, float)):
+            raise InputError(display(path), f"confidence: expected a number, got {confidence!r}", line_no)
+        attributed = bool(rec.get("attribution") or rec.get("actor"))
+        out.append((date, reported, event_id, thread, kind, expected, name, line_no, confidence, attributed, rec.get("origin") or "extracted"))
     return out
 
 

@@ -15,6 +15,7 @@ NOT_THREADS = {VOCABULARY_FILE, LEXICON_FILE}
 LOG_DIRS = ("seeds", "events")
 LOG_SUFFIX = ".jsonl"
 CACHE_DIR = ".negotrack"
+REVIEW_FILE = "reviews.jsonl"  # analysts' verdicts, at the workspace root: never read as events
 
 
 def definition_files(states_dir: Path) -> list[Path]:

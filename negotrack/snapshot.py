@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 import orjson
 
-from negotrack.layout import CACHE_DIR, STATE_DIR, definition_stats, log_file_stats
+from negotrack.layout import CACHE_DIR, REVIEW_FILE, STATE_DIR, definition_stats, log_file_stats
 
 NAME = "status-snapshot.json"
 
@@ -29,8 +29,13 @@ def code_stamp() -> str:
 
 
 def fingerprint(root: Path, *args: Any) -> str:
-    """Size and mtime of every definition and event file: one stat each, no parsing."""
+    """Size and mtime of every definition and event file and of the review log: one stat
+    each, no parsing."""
     stats = definition_stats(root / STATE_DIR) + log_file_stats(root)
+    try:
+        stats.append((REVIEW_FILE, (root / REVIEW_FILE).stat()))
+    except OSError:
+        pass  # no reviews yet
     numbers = array("q")
     for _, st in stats:
         numbers.append(st.st_size)
