@@ -387,7 +387,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         f = together.figures
         print(
             f"\nall {len(reports)} together (micro): P {f.precision:.3f}  R {f.recall:.3f}  F1 {f.f1:.3f}  "
-            f"(TP {f.tp}, FP {f.fp}, FN {f.fn}); phases {f.checkpoints_ok}/{f.checkpoints} ({f.phase_accuracy:.3f})"
+            f"(TP {f.tp}, FP {f.fp}, FN {f.fn}); phases {f.checkpoints_ok}/{f.checkpoints} ({f.phase_accuracy:.3f}), "
+            f"plain replay {f.checkpoints_ok_plain}/{f.checkpoints} ({f.phase_accuracy_plain:.3f})"
         )
     return 0
 
