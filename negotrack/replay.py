@@ -167,38 +167,47 @@ def _machine_aware(
     result: ReplayResult, machine, groups: list[list[LogEntry]], support: SupportRules, reviews: Mapping[str, Review], keep_rows: bool
 ) -> ReplayResult:
     """Support-aware replay along the best history (support.py); fills `result`."""
-    rules = Rules(machine.decide, machine.phase, support)
+    rules = Rules.shared(machine, support)
     infos = [info_for(g, support, reviews) for g in groups]
     actions = best_path(rules, result.state, infos)
     state = result.state
     states: list[str] = []  # the state before each happening, along the chosen history
     rows = result.rows
-    counts = {REJECT: 0, HELD: 0, DOUBT: 0}
+    counts = [0, 0, 0, 0, 0]  # per action
     to_review = events = 0
     last: Optional[Row] = None
+    cache = rules._cache
+    verdict = rules.verdict
+    min_confidence = support.min_confidence
+    final = groups[-1] if groups else None
     for group, info, action in zip(groups, infos, actions):
         before = state
         states.append(before)
         events += len(group)
         review = info.review
+        counts[action] += 1
         if action == APPLY:
-            _, state, _ = rules.verdict(before, info.type)
+            state = (cache.get((before, info.type)) or verdict(before, info.type))[1]
+            if review is None and not info.manual and (info.confidence is None or info.confidence < min_confidence):
+                to_review += 1
+            if not keep_rows and state == before and group is not final:
+                continue
             outcome = "moved" if state != before else "unchanged"
-            reason = f"confirmed by {review.by}" if info.confirmed and review is not None else ""
+            reason = f"confirmed by {review.by}" if review is not None and review.verdict == "confirm" else ""
         else:
-            counts[action] = counts.get(action, 0) + 1
+            if review is None and (action == HELD or action == DOUBT or (action == REJECT and info.low_confidence(support))):
+                to_review += 1  # a dismissed one has its review
+            if not keep_rows and group is not final:
+                continue
             outcome = ACTION_OUTCOME[action]
             reason = _reason(rules, action, before, info, machine)
-        if review is None and (action in (HELD, DOUBT) or info.low_confidence(support)):
-            to_review += 1
-        if keep_rows or outcome == "moved" or group is groups[-1]:
-            row = Row(group, outcome, before, state, reason, info.confidence, review)
-            if keep_rows:
-                rows.append(row)
-            if outcome == "moved":
-                result.since = group[0][DATE]
-                result.moved_by = row
-            last = row
+        row = Row(group, outcome, before, state, reason, info.confidence, review)
+        if keep_rows:
+            rows.append(row)
+        if outcome == "moved":
+            result.since = group[0][DATE]
+            result.moved_by = row
+        last = row
     if keep_rows:
         for i, action in enumerate(actions):
             if action == DOUBT:

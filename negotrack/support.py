@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Mapping, Optional, Sequence
 
 from negotrack.eventlog import ATTRIBUTED, CONFIDENCE, FILE, ID, ORIGIN, TYPE
@@ -35,6 +36,12 @@ ACTION_OUTCOME = {DOUBT: "doubted", HELD: "held", REJECT: "rejected", DISMISS: "
 SCALE = 1000  # weights are integers (log-odds × SCALE), so equal scores are exactly equal
 CONFIRMED_WEIGHT = 10**12  # more than any number of unconfirmed happenings can outweigh
 _LOW, _HIGH = 0.55, 0.99  # confidences are clamped here before taking log-odds
+# Histories that fall this far behind the best one are dropped from the search: about four
+# well-supported events (log-odds of 0.9 is 2.2). A history that far behind would need more
+# later events to be rejected on every other history than a bad event blocks in practice;
+# dropping them keeps the search near the speed of plain replay on long, noisy logs.
+SEARCH_MARGIN = 9 * SCALE
+MEMO_LIMIT = 200_000  # search steps remembered per machine and rules
 
 
 @dataclass(slots=True)
@@ -83,9 +90,11 @@ def info_for(group: Sequence[tuple], rules: SupportRules, reviews: Mapping[str, 
     attributed = False
     if len(group) == 1:
         e = group[0]
+        conf = e[CONFIDENCE]
+        if review is None and conf is not None and conf >= rules.min_confidence and e[ORIGIN] != "manual":
+            return Info(e[TYPE], conf, 1, e[ATTRIBUTED], False, None, True, _weight(conf))  # the usual case
         manual = e[ORIGIN] == "manual"
         attributed = bool(e[ATTRIBUTED])
-        conf = e[CONFIDENCE]
         articles = 1
     else:
         best: dict[str, float] = {}
@@ -117,13 +126,21 @@ def info_for(group: Sequence[tuple], rules: SupportRules, reviews: Mapping[str, 
     elif not supported:
         weight = 0
     else:
-        c = 0.99 if manual else (conf or 0.0)
-        c = min(_HIGH, max(_LOW, c))
-        weight = round(math.log(c / (1.0 - c)) * SCALE)
+        weight = _weight(0.99 if manual else (conf or 0.0))
     return Info(group[0][TYPE], conf, articles, attributed, manual, review, supported, weight)
 
 
+@lru_cache(maxsize=4096)
+def _weight(confidence: float) -> int:
+    """Log-odds of a clamped confidence, as an integer: equal scores are exactly equal."""
+    c = min(_HIGH, max(_LOW, confidence))
+    return round(math.log(c / (1.0 - c)) * SCALE)
+
+
 Decide = Callable[[str, str], "object"]  # machines.ThreadMachine.decide: (state, type) -> Verdict
+
+
+_SHARED: dict[tuple, "Rules"] = {}
 
 
 class Rules:
@@ -135,7 +152,18 @@ class Rules:
         self.rules = rules
         self.decisive = frozenset(rules.decisive)
         self.penalty = round(rules.reject_penalty * SCALE)
+        self.margin = SEARCH_MARGIN
         self._cache: dict[tuple[str, str], tuple[bool, str, bool]] = {}
+        self.memo: dict[tuple, tuple] = {}
+
+    @classmethod
+    def shared(cls, machine, rules: SupportRules) -> "Rules":
+        """One per machine shape and rules: threads sharing a machine share the search memo."""
+        key = (id(machine._verdicts), rules)
+        found = _SHARED.get(key)
+        if found is None or found.decide.__self__._verdicts is not machine._verdicts:  # type: ignore[attr-defined]
+            found = _SHARED[key] = cls(machine.decide, machine.phase, rules)
+        return found
 
     def verdict(self, state: str, kind: str) -> tuple[bool, str, bool]:
         """(taken, dest, decisive): whether the machine takes it, where to, and whether that is
@@ -166,53 +194,54 @@ class Rules:
 def best_path(rules: Rules, start: str, infos: Sequence[Info]) -> list[int]:
     """The action taken on each happening along the best history (see the module's docstring)."""
     actions: list[int] = []
+    append = actions.append
     state = start
     search = False
-    step = rules.step
+    cache = rules._cache
+    verdict = rules.verdict
     for info in infos:
-        action, state = step(state, info)
-        actions.append(action)
-        if action == REJECT and info.weight > 0:
-            search = True
+        if info.review is not None and info.review.verdict == "dismiss":
+            append(DISMISS)
+            continue
+        found = cache.get((state, info.type)) or verdict(state, info.type)
+        if not found[0]:
+            append(REJECT)
+            if info.weight:
+                search = True
+        elif found[2] and not info.supported:
+            append(HELD)
+        else:
+            append(APPLY)
+            state = found[1]
     if not search:
         return actions  # nothing supported was rejected: greedy already takes every weight
     return _viterbi(rules, start, infos)
 
 
 def _viterbi(rules: Rules, start: str, infos: Sequence[Info]) -> list[int]:
-    verdict = rules.verdict
+    """The frontier after each happening is a "shape": its states in tie order, each with its
+    score relative to the best. Shapes repeat (far-behind histories are dropped), so each
+    (shape, happening signature) step is computed once and shared by every thread with the
+    same machine and rules."""
+    memo = rules.memo
+    if len(memo) > MEMO_LIMIT:
+        memo.clear()
     penalty = rules.penalty
-    frontier: dict[str, tuple[int, int]] = {start: (0, 0)}  # state -> (score, tie key)
+    shape: tuple = ((start, 0),)
     back: list[Optional[dict[str, tuple[str, int]]]] = []
-    for n, info in enumerate(infos):
-        if info.dismissed:
+    for info in infos:
+        review = info.review
+        if review is not None and review.verdict == "dismiss":
             back.append(None)
             continue
-        kind, w, supported, confirmed = info.type, info.weight, info.supported, info.confirmed
-        new: dict[str, tuple[int, int]] = {}
-        bp: dict[str, tuple[str, int]] = {}
-        for s, (score, key) in frontier.items():
-            taken, dest, decisive = verdict(s, kind)
-            key2 = key + key
-            if not taken:
-                cands: tuple = ((s, score - penalty if w else score, key2, REJECT),)
-            elif decisive and not supported:
-                cands = ((s, score, key2, HELD),)
-            elif dest == s or confirmed:
-                cands = ((dest, score + w, key2, APPLY),)
-            else:
-                cands = ((dest, score + w, key2, APPLY), (s, score, key2 + 1, DOUBT))
-            for t, sc, k, act in cands:
-                cur = new.get(t)
-                if cur is None or sc > cur[0] or (sc == cur[0] and k < cur[1]):
-                    new[t] = (sc, k)
-                    bp[t] = (s, act)
-        if n % 48 == 47:  # keep the tie keys small: only their order matters
-            ranked = sorted(new, key=lambda t: new[t][1])
-            new = {t: (new[t][0], i) for i, t in enumerate(ranked)}
-        frontier = new
+        key = (shape, info.type, info.supported, review is not None, info.weight)
+        found = memo.get(key)
+        if found is None:
+            w = info.weight
+            found = memo[key] = _step(rules, shape, info.type, info.supported, info.confirmed, (w, 0, -penalty if w else 0))
+        shape, bp = found
         back.append(bp)
-    state = min(frontier, key=lambda t: (-frontier[t][0], frontier[t][1]))
+    state = shape[0][0]  # the best history, first in tie order among the best scores
     actions = [DISMISS] * len(infos)
     for i in range(len(infos) - 1, -1, -1):
         bp = back[i]
@@ -220,6 +249,39 @@ def _viterbi(rules: Rules, start: str, infos: Sequence[Info]) -> list[int]:
             continue
         state, actions[i] = bp[state]
     return actions
+
+
+def _step(rules: Rules, shape: tuple, kind: str, supported: bool, confirmed: bool, gains: tuple[int, int, int]) -> tuple:
+    """One happening through every history of the frontier: the next shape and, per state of
+    it, the history it came from (state, action)."""
+    new: dict[str, tuple[int, int]] = {}
+    bp: dict[str, tuple[str, int]] = {}
+    for pos, (s, score) in enumerate(shape):
+        for t, gi, bit, act in _candidates(rules.verdict, s, kind, supported, confirmed):
+            sc = score + gains[gi]
+            k = pos + pos + bit  # tie order: the earlier-ranked history, then applying first
+            cur = new.get(t)
+            if cur is None or sc > cur[0] or (sc == cur[0] and k < cur[1]):
+                new[t] = (sc, k)
+                bp[t] = (s, act)
+    best = max(v[0] for v in new.values())
+    floor = best - rules.margin
+    kept = sorted((t for t, v in new.items() if v[0] >= floor), key=lambda t: (-new[t][0], new[t][1]))
+    # shape order: best score first, then tie order; the tie order among equals is what matters
+    return tuple((t, new[t][0] - best) for t in kept), {t: bp[t] for t in kept}
+
+
+def _candidates(verdict, s: str, kind: str, supported: bool, confirmed: bool) -> tuple:
+    """What a history in state `s` may do with a happening: (next state, gain index into
+    (weight, 0, -penalty), tie bit (0 = apply, preferred), action)."""
+    taken, dest, decisive = verdict(s, kind)
+    if not taken:
+        return ((s, 2, 0, REJECT),)
+    if decisive and not supported:
+        return ((s, 1, 0, HELD),)
+    if dest == s or confirmed:
+        return ((dest, 0, 0, APPLY),)
+    return ((dest, 0, 0, APPLY), (s, 1, 1, DOUBT))
 
 
 def blocked_by(rules: Rules, index: int, states: Sequence[str], actions: Sequence[int], infos: Sequence[Info]) -> list[int]:
