@@ -112,6 +112,7 @@ def _file_entries(path: Path, display: Callable[[Path], str]) -> list[tuple]:
     numbered = enumerate(records, 1) if records is not None else _parse_lines(data, path, display)
     name = str(path)
     good_dates: set[str] = set()  # a file has few distinct dates: check each once
+    shared: dict = {}  # one object per distinct confidence and origin, not one per event
     out = []
     for line_no, rec in numbered:
         try:
@@ -132,10 +133,13 @@ def _file_entries(path: Path, display: Callable[[Path], str]) -> list[tuple]:
         if expected is not None and expected not in good_dates:
             good_dates.add(_date(expected, display(path), line_no, "expected"))
         confidence = rec.get("confidence")
-        if confidence is not None and not isinstance(confidence, (int, float)):
+        if confidence is not None and (isinstance(confidence, bool) or not isinstance(confidence, (int, float))):
             raise InputError(display(path), f"confidence: expected a number, got {confidence!r}", line_no)
+        origin = rec.get("origin") or "extracted"
+        confidence = shared.setdefault(confidence, confidence)
+        origin = shared.setdefault(origin, origin)
         attributed = bool(rec.get("attribution") or rec.get("actor"))
-        out.append((date, reported, event_id, thread, kind, expected, name, line_no, confidence, attributed, rec.get("origin") or "extracted"))
+        out.append((date, reported, event_id, thread, kind, expected, name, line_no, confidence, attributed, origin))
     return out
 
 
