@@ -231,7 +231,7 @@ def _reason(rules: Rules, action: int, state: str, info: Info, machine) -> str:
     if action == HELD:
         return held_reason(info, rules.rules, rules.phase[dest])
     if action == DOUBT:
-        return f"doubted: taking it ({state} → {dest}) would force later, better-supported events to be rejected"
+        return f"taking it ({state} → {dest}) would force later, better-supported events to be rejected"
     review = info.review
     assert review is not None
     return f"dismissed by {review.by} on {review.at.date().isoformat()}: {review.reason or review.note or 'no reason given'}"

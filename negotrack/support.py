@@ -305,4 +305,4 @@ def held_reason(info: Info, rules: SupportRules, to_phase: str) -> str:
     parts = [conf, f"{info.articles} article(s) < {rules.min_sources}"]
     if rules.attributed_counts:
         parts.append("not attributed")
-    return f"held: a move into {to_phase} needs support ({', '.join(parts)}); confirm it to apply it"
+    return f"a move into {to_phase} needs support ({', '.join(parts)}); confirm it to apply it"

@@ -43,7 +43,7 @@ history = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(history, st.sampled_from(KINDS), st.sampled_from(["dormant", "active", "stalled", "agreed", "in_force", "suspended"]), st.sampled_from([0.3, 0.55, 0.79]))
 def test_a_weak_event_never_moves_a_thread_into_a_decisive_phase(events, kind, phase, confidence) -> None:
     """Uncorroborated, unattributed, unconfirmed and below min_confidence: whatever came before,
@@ -98,7 +98,7 @@ def test_one_bad_agreement_is_doubted_when_it_would_block_later_events() -> None
     assert [r.outcome for r in result.rows] == ["moved", "doubted", "moved", "unchanged"]
     assert result.phase == "stalled" and result.doubted == 1 and result.rejected == 0
     assert [g[0][2] for g in result.rows[1].blocked] == ["e00003", "e00004"]
-    assert "doubted" in result.rows[1].reason
+    assert "better-supported" in result.rows[1].reason
     # one later event is not enough to outweigh it: ties and lighter evidence keep the plain history
     assert replay(DOHA, events[:3], rules=RULES).phase == "agreed"
 
