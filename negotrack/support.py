@@ -36,11 +36,12 @@ ACTION_OUTCOME = {DOUBT: "doubted", HELD: "held", REJECT: "rejected", DISMISS: "
 SCALE = 1000  # weights are integers (log-odds × SCALE), so equal scores are exactly equal
 CONFIRMED_WEIGHT = 10**12  # more than any number of unconfirmed happenings can outweigh
 _LOW, _HIGH = 0.55, 0.99  # confidences are clamped here before taking log-odds
-# Histories that fall this far behind the best one are dropped from the search: about four
-# well-supported events (log-odds of 0.9 is 2.2). A history that far behind would need more
-# later events to be rejected on every other history than a bad event blocks in practice;
-# dropping them keeps the search near the speed of plain replay on long, noisy logs.
-SEARCH_MARGIN = 9 * SCALE
+# Histories that fall more than this behind the best one are dropped from the search: a little
+# more than one event at the extractor's highest confidence (0.95 weighs 2.94), so any single
+# reading can still be doubted, while a happening corroborated by two articles (0.9 and 0.9 make
+# 0.99, weighing 4.6) or recorded by hand is never set aside. It also keeps the frontier shapes
+# few, so the memoized search runs near the speed of plain replay on long, noisy logs.
+SEARCH_MARGIN = round(3 * SCALE)
 MEMO_LIMIT = 200_000  # search steps remembered per machine and rules
 
 
