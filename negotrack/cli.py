@@ -103,9 +103,10 @@ def cmd_status(args: argparse.Namespace) -> int:
                 f"{last['date']} {last['type']}" if last else "-",
                 str(s["events"]),
                 str(s["rejected"]),
+                str(s.get("to_review", 0)),
             ]
         )
-    print(table(["thread", "state", "phase", "since", "last event", "events", "rejected"], rows))
+    print(table(["thread", "state", "phase", "since", "last event", "events", "rejected", "to review"], rows))
     for s in result:
         print(f"\n{s['thread']} — {s['title']}")
         entered = s["entered_by"]
@@ -125,7 +126,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from negotrack.report import audit
 
     ws = _workspace(args)
-    result, steps = audit(ws, args.thread, args.as_of, args.known_at)
+    result, steps = audit(ws, args.thread, args.as_of, args.known_at, plain=args.plain)
     problems = [p.message for p in ws.problems]
     if args.json:
         emit_json([s.model_dump(mode="json") for s in steps])
@@ -139,14 +140,79 @@ def cmd_replay(args: argparse.Namespace) -> int:
             move = f"REJECTED ({s.reason})"
         elif s.outcome == "unchanged":
             move = f"{s.from_state} (unchanged)"
-        else:
+        elif s.outcome == "moved":
             move = f"{s.from_state} → {s.to_state}"
+        else:  # held, doubted, dismissed: the reason says why
+            move = f"{s.outcome.upper()} ({s.reason})"
+            if s.blocked:
+                move += " blocking " + ", ".join(f"{b.date} {b.type}" for b in s.blocked)
+        if s.review is not None and s.outcome != "dismissed":
+            move += f" [{s.review.verdict}ed by {s.review.by} {s.review.at.date()}{': ' + s.review.note if s.review.note else ''}]"
         src = s.sources[0]
         more = f" +{len(s.sources) - 1}" if len(s.sources) > 1 else ""
-        rows.append([s.date.isoformat(), s.type, move, f"{src.path}{more}", "“" + short(src.quote, 70) + "”"])
-    print(table(["date", "event", "from → to", "source", "quote"], rows))
-    print(f"\nnow: {result.state} ({result.phase}); {len(steps)} happening(s), {result.rejected} rejected")
+        conf = f"{s.confidence:.2f}" if s.confidence is not None else "-"
+        rows.append([s.date.isoformat(), s.type, move, conf, f"{src.path}{more}", "“" + short(src.quote, 70) + "”"])
+    print(table(["date", "event", "from → to", "conf", "source", "quote"], rows))
+    extra = "" if args.plain else f", {result.held} held, {result.doubted} doubted, {result.to_review} to review"
+    print(f"\nnow: {result.state} ({result.phase}); {len(steps)} happening(s), {result.rejected} rejected{extra}")
     return report_problems(problems)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from negotrack.report import review_queue
+
+    ws = _workspace(args)
+    queue = review_queue(ws, args.thread)
+    if args.json:
+        emit_json(queue)
+        return 0
+    if not queue:
+        print("nothing waits for review")
+        return 0
+    for item in queue:
+        conf = f"{item['confidence']:.2f}" if item["confidence"] is not None else "-"
+        move = f" ({item['would_move']})" if item["would_move"] else ""
+        print(f"{item['event_id']}  {item['thread']}  {item['date']}  {item['type']}{move}  conf {conf}  {item['outcome']}")
+        print(f"  {item['reason']}")
+        print(f"  “{short(item['quote'], 160)}” — {item['article']}")
+    print(f"\n{len(queue)} event(s) wait for review: `negotrack confirm ID` applies one, `negotrack dismiss ID --reason TEXT` sets it aside")
+    return 0
+
+
+def _record_review(args: argparse.Namespace, verdict: str) -> int:
+    from negotrack.model import Review
+    from negotrack.report import find_event
+    from negotrack.reviews import append_review, now_utc, reviewer
+
+    ws = _workspace(args)
+    entry = find_event(ws, args.event_id)  # an unknown id stops here: nothing is written
+    review = Review(
+        event_id=entry.id,
+        verdict=verdict,  # type: ignore[arg-type]
+        note=args.note,
+        reason=getattr(args, "reason", None),
+        by=reviewer(args.by),
+        at=now_utc(),
+        thread=entry.thread,
+        type=entry.type,
+        date=dt.date.fromisoformat(entry.date),
+    )
+    append_review(ws.root, review)
+    if args.json:
+        emit_json(review.model_dump(mode="json"))
+    else:
+        print(f"{verdict}ed {entry.id}: {entry.thread} {entry.type} {entry.date} (by {review.by})")
+    return 0
+
+
+def cmd_confirm(args: argparse.Namespace) -> int:
+    return _record_review(args, "confirm")
+
+
+def cmd_dismiss(args: argparse.Namespace) -> int:
+    if not args.reason.strip():
+        raise InputError(args.event_id, "dismiss needs a --reason that says why")
+    return _record_review(args, "dismiss")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -343,7 +409,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(
             f"\nall {len(reports)} together (micro): P {f.precision:.3f}  R {f.recall:.3f}  F1 {f.f1:.3f}  "
             f"(TP {f.tp}, FP {f.fp}, FN {f.fn}, {f.thread_errors} of the FP on the wrong thread); "
-            f"phases {f.checkpoints_ok}/{f.checkpoints} ({f.phase_accuracy:.3f})"
+            f"phases {f.checkpoints_ok}/{f.checkpoints} ({f.phase_accuracy:.3f}), "
+            f"plain replay {f.checkpoints_ok_plain}/{f.checkpoints} ({f.phase_accuracy_plain:.3f})"
         )
     if table is not None:
         print("\nreliability of confidences (events scored right or wrong; optional matches left out):")
@@ -375,8 +442,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("status", cmd_status, "where each talk stands, with the quote that put it there", (common, clocks))
     p.add_argument("--no-cache", action="store_true", help="replay from the log, ignoring the snapshot")
-    p = add("replay", cmd_replay, "the audit trail of one thread: every event, from → to or rejected", (common, clocks))
+    p = add("replay", cmd_replay, "the audit trail of one thread: every event, from → to, rejected, held, doubted or dismissed", (common, clocks))
     p.add_argument("thread")
+    p.add_argument("--plain", action="store_true", help="apply every event the machine takes: no support rules, no best history, no reviews")
+    p = add("review", cmd_review, "the events that need a person's look: held, doubted or low confidence, most decisive first")
+    p.add_argument("thread", nargs="?")
+    p = add("confirm", cmd_confirm, "confirm an event: it is applied whatever its confidence")
+    p.add_argument("event_id", metavar="EVENT_ID")
+    p.add_argument("--note", help="why, for the trail")
+    p.add_argument("--by", help="who reviews (default: $NEGOTRACK_REVIEWER or the login name)")
+    p = add("dismiss", cmd_dismiss, "dismiss an event: it is never applied")
+    p.add_argument("event_id", metavar="EVENT_ID")
+    p.add_argument("--reason", required=True, help="why it is wrong")
+    p.add_argument("--note", help=argparse.SUPPRESS)
+    p.add_argument("--by", help="who reviews (default: $NEGOTRACK_REVIEWER or the login name)")
     p = add("validate", cmd_validate, "check definitions and the event log (every problem, with file:line)")
     p.add_argument("path", nargs="?", help="a workspace folder or one definition file")
     p = add("graph", cmd_graph, "draw a thread's machine (transitions' own diagrams), current state marked")

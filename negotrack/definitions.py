@@ -67,9 +67,19 @@ def load_vocabulary(path: Path, display: str | None = None) -> Vocabulary:
             if name in seen:
                 errors.append(doc.error((key, index), f"{name!r} is listed twice"))
             seen.add(name)
+    errors += _decisive_errors(doc, vocabulary.support.decisive, vocabulary.phase_names)
     if errors:
         raise InputErrors(errors)
     return vocabulary
+
+
+def _decisive_errors(doc: Located, decisive: Iterable[str], phases: tuple[str, ...]) -> list[InputError]:
+    """`support.decisive` must name phases: a typo would silently take moves unsupported."""
+    return [
+        doc.error(("support", "decisive", i), f"support.decisive: unknown phase {name!r}{did_you_mean(name, phases)}")
+        for i, name in enumerate(decisive)
+        if name not in phases
+    ]
 
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:
@@ -132,6 +142,8 @@ def check_thread(
                 seen_edges[key] = doc.line(("transitions", index)) or 0
         if t.dest is not None and t.dest not in known_names:
             errors.append(doc.error(("transitions", index, "dest"), f"unknown destination state {t.dest!r}{did_you_mean(t.dest, names)}"))
+    if thread.support is not None and thread.support.decisive is not None:
+        errors += _decisive_errors(doc, thread.support.decisive, phases)
     for event_type in thread.cues:
         if event_type not in event_types:
             errors.append(doc.error(("cues", event_type), f"cues for unknown event type {event_type!r}{did_you_mean(event_type, event_types)}"))

@@ -19,7 +19,7 @@ from negotrack.errors import InputError
 from negotrack.extract import Proposer, extract_article
 from negotrack.lexicon import Lexicon
 from negotrack.model import Event, ThreadDef, Vocabulary
-from negotrack.replay import initial_state_for_phase, replay
+from negotrack.replay import initial_state_for_phase, replay, rules_for
 from negotrack.yamlio import load_yaml
 
 TOLERANCE_DAYS = 1
@@ -111,8 +111,10 @@ class CheckpointResult(_Loose):
     thread: str
     date: dt.date
     gold: tuple[str, ...]
-    predicted: str
+    predicted: str  # machine-aware replay, as `status` does it
     ok: bool
+    predicted_plain: str = ""  # every event applied that the machine takes (`replay --plain`)
+    ok_plain: bool = False
 
 
 class Figures(_Loose):
@@ -127,6 +129,8 @@ class Figures(_Loose):
     checkpoints: int = 0
     checkpoints_ok: int = 0
     phase_accuracy: float = 0.0
+    checkpoints_ok_plain: int = 0
+    phase_accuracy_plain: float = 0.0
 
 
 class EvalReport(_Loose):
@@ -141,13 +145,14 @@ class CombinedReport(_Loose):
     corpora: tuple[EvalReport, ...]
 
 
-def _figures(tp: int, fp: int, fn: int, aside: int, cps: int, cps_ok: int, thread_errors: int = 0) -> Figures:
+def _figures(tp: int, fp: int, fn: int, aside: int, cps: int, cps_ok: int, cps_plain: int = 0, thread_errors: int = 0) -> Figures:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return Figures(
         tp=tp, fp=fp, fn=fn, set_aside=aside, thread_errors=thread_errors, precision=round(p, 4), recall=round(r, 4), f1=round(f, 4),
         checkpoints=cps, checkpoints_ok=cps_ok, phase_accuracy=round(cps_ok / cps, 4) if cps else 0.0,
+        checkpoints_ok_plain=cps_plain, phase_accuracy_plain=round(cps_plain / cps, 4) if cps else 0.0,
     )
 
 
@@ -199,10 +204,16 @@ def score_file(predicted: Sequence[Event], gold: GoldArticle) -> FileReport:
     )
 
 
-def phase_at(thread: ThreadDef, events: Sequence[Event], initial_phase: str, checkpoint: dt.date) -> str:
+def phase_at(
+    thread: ThreadDef, events: Sequence[Event], initial_phase: str, checkpoint: dt.date,
+    vocabulary: Optional[Vocabulary] = None, plain: bool = False,
+) -> str:
     """The phase replay gives on `checkpoint`, starting in the gold's initial phase."""
     start = initial_state_for_phase(thread, initial_phase)
-    result = replay(thread, list(events), initial_state=start, as_of=checkpoint, known_at=checkpoint)
+    result = replay(
+        thread, list(events), initial_state=start, as_of=checkpoint, known_at=checkpoint,
+        rules=rules_for(vocabulary, thread), plain=plain,
+    )
     return result.phase
 
 
@@ -233,11 +244,17 @@ def evaluate_corpus(
             results.append(CheckpointResult(thread=cp.thread, date=cp.date, gold=cp.phase, predicted="(no definition)", ok=False))
             continue
         mine = [e for e in all_events if e.thread == cp.thread]
-        phase = phase_at(thread, mine, gold.initial.get(cp.thread, "dormant"), cp.date)
-        results.append(CheckpointResult(thread=cp.thread, date=cp.date, gold=cp.phase, predicted=phase, ok=phase in cp.phase))
+        initial = gold.initial.get(cp.thread, "dormant")
+        phase = phase_at(thread, mine, initial, cp.date, vocabulary)
+        plain = phase_at(thread, mine, initial, cp.date, vocabulary, plain=True)
+        results.append(CheckpointResult(
+            thread=cp.thread, date=cp.date, gold=cp.phase, predicted=phase, ok=phase in cp.phase,
+            predicted_plain=plain, ok_plain=plain in cp.phase,
+        ))
     figures = _figures(
         sum(f.tp for f in files), sum(f.fp for f in files), sum(f.fn for f in files),
-        sum(f.set_aside for f in files), len(results), sum(r.ok for r in results), sum(f.thread_errors for f in files),
+        sum(f.set_aside for f in files), len(results), sum(r.ok for r in results), sum(r.ok_plain for r in results),
+        sum(f.thread_errors for f in files),
     )
     return EvalReport(corpus=str(corpus_dir), figures=figures, files=tuple(files), checkpoints=tuple(results))
 
@@ -248,7 +265,8 @@ def combine(reports: Iterable[EvalReport]) -> CombinedReport:
     f = [r.figures for r in reps]
     return CombinedReport(
         figures=_figures(sum(x.tp for x in f), sum(x.fp for x in f), sum(x.fn for x in f), sum(x.set_aside for x in f),
-                         sum(x.checkpoints for x in f), sum(x.checkpoints_ok for x in f), sum(x.thread_errors for x in f)),
+                         sum(x.checkpoints for x in f), sum(x.checkpoints_ok for x in f), sum(x.checkpoints_ok_plain for x in f),
+                         sum(x.thread_errors for x in f)),
         corpora=reps,
     )
 
@@ -323,7 +341,8 @@ def render_report(report: EvalReport, verbose: bool = True) -> str:
         f"{report.corpus}",
         f"  events: P {f.precision:.3f}  R {f.recall:.3f}  F1 {f.f1:.3f}  (TP {f.tp}, FP {f.fp}, FN {f.fn}, optional set aside {f.set_aside}; "
         f"{f.thread_errors} of the FP on the wrong thread)",
-        f"  phases: {f.checkpoints_ok}/{f.checkpoints} checkpoints right ({f.phase_accuracy:.3f})",
+        f"  phases: {f.checkpoints_ok}/{f.checkpoints} checkpoints right ({f.phase_accuracy:.3f}); "
+        f"plain replay {f.checkpoints_ok_plain}/{f.checkpoints} ({f.phase_accuracy_plain:.3f})",
     ]
     if verbose:
         for fr in report.files:
@@ -336,5 +355,6 @@ def render_report(report: EvalReport, verbose: bool = True) -> str:
             out += [f"    extra {_line(e)}" for e in fr.extras]
         for cp in report.checkpoints:
             mark = "ok " if cp.ok else "BAD"
-            out.append(f"  {mark} {cp.thread} {cp.date}: gold {'/'.join(cp.gold)}, replay {cp.predicted}")
+            plain = "" if cp.predicted_plain == cp.predicted else f" (plain replay {cp.predicted_plain})"
+            out.append(f"  {mark} {cp.thread} {cp.date}: gold {'/'.join(cp.gold)}, replay {cp.predicted}{plain}")
     return "\n".join(out)

@@ -31,7 +31,7 @@ from typing import Any, Iterable, Optional
 
 import orjson
 
-from negotrack.layout import CACHE_DIR, INDEX_FILE, OLD_CACHES, STATE_DIR, definition_stats, log_file_stats
+from negotrack.layout import CACHE_DIR, INDEX_FILE, OLD_CACHES, REVIEWS_FILE, STATE_DIR, definition_stats, log_file_stats
 
 RACY_NS = 2_000_000_000  # a signature this close to the file's last change is not trusted
 _SCHEMA = """
@@ -232,9 +232,16 @@ class Index:
     # --- the status snapshot -----------------------------------------------------------------
 
     def status_key(self, root: Path, *args: Any) -> str:
+        """What a status depends on: definitions, event logs and the analysts' reviews."""
         defs, logs = self.workspace_hashes(root)
+        reviews: list[tuple[str, str]] = []
+        try:
+            path = os.path.join(root, REVIEWS_FILE)
+            reviews = list(self.hashes([(path, os.stat(path))]).items())
+        except OSError:
+            pass  # no reviews yet
         digest = hashlib.sha256(f"{code_stamp()}|{args}|{root}\n".encode())
-        for path, sha in defs + logs:
+        for path, sha in defs + logs + reviews:
             digest.update(f"{path}\0{sha}\n".encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 

@@ -37,11 +37,44 @@ class EventTypeDef(Record):
     cameo: str = ""
 
 
+DECISIVE_PHASES = ("agreed", "in_force", "collapsed", "cancelled", "suspended", "overtaken")
+
+
+class SupportRules(Record):
+    """What a move into a decisive phase needs before replay takes it (states/vocabulary.yaml
+    `support:`, overridable per thread). One strong sign is enough: a confidence at or above
+    `min_confidence`, `min_sources` distinct articles, or (with `attributed_counts`) a statement
+    attributed to someone. `reject_penalty` is what machine-aware replay charges for each
+    supported event its chosen history leaves rejected, beyond the event's own weight."""
+
+    decisive: tuple[str, ...] = DECISIVE_PHASES
+    min_confidence: float = Field(default=0.8, ge=0, le=1)
+    min_sources: int = Field(default=2, ge=1)
+    attributed_counts: bool = True
+    reject_penalty: float = Field(default=0.0, ge=0)
+
+    def merged(self, override: Optional["SupportOverride"]) -> "SupportRules":
+        if override is None:
+            return self
+        return self.model_copy(update=override.model_dump(exclude_none=True))
+
+
+class SupportOverride(Record):
+    """A thread's own `support:` keys; whatever it leaves out comes from the vocabulary."""
+
+    decisive: Optional[tuple[str, ...]] = None
+    min_confidence: Optional[float] = Field(default=None, ge=0, le=1)
+    min_sources: Optional[int] = Field(default=None, ge=1)
+    attributed_counts: Optional[bool] = None
+    reject_penalty: Optional[float] = Field(default=None, ge=0)
+
+
 class Vocabulary(Record):
     """The standard phases and event types (states/vocabulary.yaml), plus a thread's own types."""
 
     phases: tuple[PhaseDef, ...]
     event_types: tuple[EventTypeDef, ...]
+    support: SupportRules = Field(default_factory=SupportRules)
 
     @property
     def phase_names(self) -> tuple[str, ...]:
@@ -85,6 +118,7 @@ class ThreadDef(Record):
     transitions: tuple[TransitionDef, ...]
     event_types: tuple[EventTypeDef, ...] = ()
     cues: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    support: Optional[SupportOverride] = None
     path: str = ""
 
     def phase_of(self, state: str) -> str:
@@ -159,7 +193,33 @@ class Event(Record):
 
 # --- replay results ------------------------------------------------------------------------
 
-Outcome = Literal["moved", "unchanged", "rejected"]
+Outcome = Literal["moved", "unchanged", "rejected", "held", "doubted", "dismissed"]
+ReviewVerdict = Literal["confirm", "dismiss"]
+
+
+class Review(Record):
+    """One analyst's verdict on one event, appended to the workspace's `reviews.jsonl`.
+
+    Extracted entries are never edited: a review sits beside them, keyed by the event's content
+    id, and the latest review of an event wins."""
+
+    event_id: str
+    verdict: ReviewVerdict
+    note: Optional[str] = None
+    reason: Optional[str] = None  # why it was dismissed
+    by: str
+    at: dt.datetime  # UTC
+    thread: str = ""  # what the event was, for a reader of the file
+    type: str = ""
+    date: Optional[dt.date] = None
+
+
+class Blocked(Record):
+    """A later event a doubted one would have forced the machine to reject."""
+
+    event_id: str
+    date: dt.date
+    type: str
 
 
 class SourceRef(Record):
@@ -186,6 +246,9 @@ class Step(Record):
     reason: str = ""
     sources: tuple[SourceRef, ...]
     expected: Optional[dt.date] = None
+    confidence: Optional[float] = None  # of the happening, its articles taken together
+    review: Optional[Review] = None  # the review that decided it, where there is one
+    blocked: tuple[Blocked, ...] = ()  # doubted: the later events it would have blocked
 
 
 class ThreadStatus(Record):
@@ -199,6 +262,9 @@ class ThreadStatus(Record):
     events: int
     rejected: int
     warnings: tuple[str, ...] = ()
+    held: int = 0
+    doubted: int = 0
+    to_review: int = 0  # held, doubted or low-confidence events no one has reviewed yet
 
 
 # --- articles and extraction ---------------------------------------------------------------

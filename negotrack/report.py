@@ -13,10 +13,11 @@ from contextlib import contextmanager
 from typing import Iterator, Optional
 
 from negotrack.errors import InputError
-from negotrack.eventlog import FILE, LINE, LogEntry, read_event_at
+from negotrack.eventlog import DATE, FILE, ID, LINE, ORIGIN, TYPE, LogEntry, read_event_at
 from negotrack.logcheck import article_problems  # noqa: F401 - where it used to live
-from negotrack.model import Event, SourceRef, Step, ThreadStatus
-from negotrack.replay import ReplayResult, Row, replay
+from negotrack.model import Blocked, Event, SourceRef, Step, ThreadStatus
+from negotrack.replay import ReplayResult, Row, replay, rules_for
+from negotrack.reviews import load_reviews
 from negotrack.workspace import Workspace
 
 def source_ref(event: Event) -> SourceRef:
@@ -45,6 +46,9 @@ def step(row: Row, result: ReplayResult, lookup) -> Step:
         reason=row.reason,
         sources=tuple(source_ref(e) for e in events),
         expected=first.expected,
+        confidence=row.confidence,
+        review=row.review,
+        blocked=tuple(Blocked(event_id=g[0][ID], date=dt.date.fromisoformat(g[0][DATE]), type=g[0][TYPE]) for g in row.blocked),
     )
 
 
@@ -74,7 +78,15 @@ def status_report(ws: Workspace, as_of: Optional[dt.date] = None, known_at: Opti
 def compute_statuses(ws: Workspace, as_of: Optional[dt.date] = None, known_at: Optional[dt.date] = None) -> list[ThreadStatus]:
     with bulk():
         per_thread = ws.entries(use_index=ws.use_index)
-        results = {tid: replay(ws.threads[tid], per_thread[tid], as_of=as_of, known_at=known_at, keep_rows=False) for tid in sorted(ws.threads)}
+        reviews = load_reviews(ws.root)
+        vocabulary = ws.vocabulary
+        results = {
+            tid: replay(
+                ws.threads[tid], per_thread[tid], as_of=as_of, known_at=known_at, keep_rows=False,
+                rules=rules_for(vocabulary, ws.threads[tid]), reviews=reviews,
+            )
+            for tid in sorted(ws.threads)
+        }
 
     def lookup(entry: LogEntry) -> Event:
         return read_event_at(entry[FILE], entry[LINE], ws.display(entry[FILE]))
@@ -105,6 +117,8 @@ def thread_status(result: ReplayResult, lookup) -> ThreadStatus:
         warnings.append(f"{result.rejected} event(s) rejected: see `negotrack replay {result.thread.id}`")
     if result.last is None:
         warnings.append("no events recorded")
+    if result.to_review:
+        warnings.append(f"{result.to_review} event(s) wait for review: see `negotrack review {result.thread.id}`")
     last = result.last
     return ThreadStatus(
         thread=result.thread.id,
@@ -117,13 +131,77 @@ def thread_status(result: ReplayResult, lookup) -> ThreadStatus:
         events=result.events,
         rejected=result.rejected,
         warnings=tuple(warnings),
+        held=result.held,
+        doubted=result.doubted,
+        to_review=result.to_review,
     )
 
 
-def audit(ws: Workspace, thread_id: str, as_of: Optional[dt.date] = None, known_at: Optional[dt.date] = None) -> tuple[ReplayResult, list[Step]]:
+def audit(
+    ws: Workspace, thread_id: str, as_of: Optional[dt.date] = None, known_at: Optional[dt.date] = None, plain: bool = False
+) -> tuple[ReplayResult, list[Step]]:
     thread = ws.thread(thread_id)
     records = ws.events_of(thread_id)
     events = [e for e, _ in records]
-    result = replay(thread, events, as_of=as_of, known_at=known_at)
+    result = replay(
+        thread, events, as_of=as_of, known_at=known_at,
+        rules=rules_for(ws.vocabulary, thread), reviews=load_reviews(ws.root), plain=plain,
+    )
     steps = [step(row, result, lambda entry: events[entry[LINE]]) for row in result.rows]
     return result, steps
+
+
+REVIEW_ORDER = {"held": 0, "doubted": 1}
+
+
+def review_queue(ws: Workspace, thread_id: Optional[str] = None) -> list[dict]:
+    """The happenings that need a person's look, not yet reviewed: held, doubted, or of low
+    confidence. Most decisive first: those whose move would enter a decisive phase, then held
+    before doubted before the rest, the latest first."""
+    from negotrack.machines import machine_for
+
+    ids = [ws.thread(thread_id).id] if thread_id else sorted(ws.threads)
+    per_thread = ws.entries()
+    reviews = load_reviews(ws.root)
+    queue: list[tuple[tuple, dict]] = []
+    for tid in ids:
+        thread = ws.threads[tid]
+        rules = rules_for(ws.vocabulary, thread)
+        result = replay(thread, per_thread[tid], rules=rules, reviews=reviews)
+        decide = machine_for(thread).decide
+        for row in result.rows:
+            low = row.confidence is None or row.confidence < rules.min_confidence
+            manual = all(e[ORIGIN] == "manual" for e in row.entries)
+            if row.review is not None or not (row.outcome in REVIEW_ORDER or (low and not manual)):
+                continue
+            s = step(row, result, lambda entry: read_event_at(entry[FILE], entry[LINE], ws.display(entry[FILE])))
+            verdict = decide(row.from_state, s.type)
+            would = verdict.dest if verdict.outcome != "rejected" else row.from_state
+            decisive = thread.phase_of(would) in rules.decisive and would != row.from_state
+            item = {
+                "event_id": s.event_id,
+                "thread": tid,
+                "type": s.type,
+                "date": s.date.isoformat(),
+                "confidence": s.confidence,
+                "outcome": s.outcome,
+                "reason": s.reason or ("low confidence" if s.confidence is None else f"low confidence {s.confidence:.2f} < {rules.min_confidence:.2f}"),
+                "would_move": f"{row.from_state} → {would}" if would != row.from_state else None,
+                "quote": s.sources[0].quote,
+                "article": s.sources[0].path,
+                "sources": len(s.sources),
+                "blocked": [b.model_dump(mode="json") for b in s.blocked],
+            }
+            rank = (0 if decisive else 1, REVIEW_ORDER.get(s.outcome, 2), -s.date.toordinal(), tid, s.event_id)
+            queue.append((rank, item))
+    queue.sort(key=lambda pair: pair[0])
+    return [item for _, item in queue]
+
+
+def find_event(ws: Workspace, event_id: str) -> LogEntry:
+    """The log entry of an event id, or an error naming the id."""
+    for entries in ws.entries().values():
+        for entry in entries:
+            if entry[ID] == event_id:
+                return LogEntry._make(entry)
+    raise InputError(event_id, "no event with this id in the workspace's log (ids are listed by `negotrack review` and `negotrack replay THREAD --json`); nothing written")
