@@ -69,8 +69,10 @@ def _workspace(args: argparse.Namespace):
 def cmd_status(args: argparse.Namespace) -> int:
     from negotrack import snapshot
 
+    from negotrack.overdue import clock
+
     ws = _workspace(args)
-    key = snapshot.fingerprint(ws.root, args.as_of, args.known_at)
+    key = snapshot.fingerprint(ws.root, args.as_of, args.known_at, clock(args.as_of))
     result = None if args.no_cache else snapshot.load(ws.root, key)
     if result is None:  # only now pay for pydantic, transitions and the replay
         from negotrack.report import statuses
@@ -79,23 +81,35 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(result)
         return 0
+    if not result:
+        print(EMPTY_HINT)
+        return 0
     rows = []
     for s in result:
         last = s["last_event"]
+        tracked = s.get("tracked", True)
         rows.append(
             [
                 s["thread"],
-                s["state"],
-                s["phase"],
+                s["state"] or "-",
+                s["phase"] or "not yet tracked",
                 s["since"] or "-",
                 f"{last['date']} {last['type']}" if last else "-",
                 str(s["events"]),
                 str(s["rejected"]),
+                expected_cell(s) if tracked else f"tracked from {s['starting']['since']}",
             ]
         )
-    print(table(["thread", "state", "phase", "since", "last event", "events", "rejected"], rows))
+    print(table(["thread", "state", "phase", "since", "last event", "events", "rejected", "expected"], rows))
     for s in result:
         print(f"\n{s['thread']} — {s['title']}")
+        start = s.get("starting")
+        if not s.get("tracked", True):
+            print(f"  not yet tracked on {args.as_of}: the thread file starts it in {start['state']} on {start['since']}")
+        elif start and not s["entered_by"] and (start.get("note") or start.get("since")):
+            print(f"  in {start['state']} since {start.get('since') or '?'}, as given by the thread file: {start.get('note') or ''}".rstrip(": "))
+            if start.get("source"):
+                print(f"  — {start['source']}")
         entered = s["entered_by"]
         if entered:
             sources = entered["sources"]
@@ -104,23 +118,43 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(f"  put in {s['state']} by {entered['type']} on {entered['date']} ({entered['from_state']} → {entered['to_state']}):")
             print(f"  “{short(first['quote'], 200)}”")
             print(f"  — {first['path']}, {first['outlet'] or 'published'} {first['reported']}{backing}")
+        if s.get("overdue"):
+            print(f"  OVERDUE: talks were expected on {s['expected']} and nothing has been reported since")
         for w in s["warnings"]:
             print(f"  warning: {w}")
     return 0
 
 
+EMPTY_HINT = (
+    "no threads in this workspace yet. Add one: a file states/ID.yaml with id, title, aliases and\n"
+    "`machine: standard` (see README.md in the workspace, or `negotrack init --example DIR` for two\n"
+    "worked examples); then `negotrack ingest ARTICLES` and `negotrack status`."
+)
+
+
+def expected_cell(s: dict) -> str:
+    """The status table's `expected` cell: the date scheduled talks wait for, flagged when past."""
+    if not s.get("expected"):
+        return "-"
+    return f"{s['expected']} OVERDUE" if s.get("overdue") else s["expected"]
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
-    from negotrack.report import audit
+    from negotrack.report import audit, start_row
 
     ws = _workspace(args)
     result, steps = audit(ws, args.thread, args.as_of, args.known_at)
+    start = start_row(result, args.as_of, ws.display(Path(result.thread.path)))
     if args.json:
-        emit_json([s.model_dump(mode="json") for s in steps])
+        emit_json([start.model_dump(mode="json")] + [s.model_dump(mode="json") for s in steps])
         return 0
     thread = result.thread
     print(f"{thread.id} — {thread.title}")
-    print(f"starts in {result.initial} ({thread.phase_of(result.initial)})\n")
-    rows = []
+    if not start.tracked:
+        print(f"not yet tracked on {args.as_of}: the thread file starts it in {start.state} on {start.since}")
+    print()
+    given = f"given by {start.given_by}" + (f": {start.note}" if start.note else "")
+    rows = [[str(start.since or "-"), "(start)", f"starts in {start.state} ({start.phase})", start.source or "-", given]]
     for s in steps:
         if s.outcome == "rejected":
             move = f"REJECTED ({s.reason})"
@@ -151,9 +185,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
         vocab_file = target.parent / "vocabulary.yaml"
         vocabulary = load_vocabulary(vocab_file if vocab_file.exists() else shipped_file("vocabulary.yaml"))
-        if target.name != "vocabulary.yaml":
-            load_thread(target, vocabulary)
-        print(f"{target}: ok")
+        if target.name == "vocabulary.yaml":
+            print(f"{target}: ok")
+            return 0
+        thread = load_thread(target, vocabulary)
+        print(f"{target}: ok: {thread.explain}")
+        for note in thread.notes:
+            print(f"  note: {note}")
         return 0
     ws = Workspace(target) if target is not None else _workspace(args)
     states_dir = ws.states_dir
@@ -180,6 +218,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if problems:
         raise InputErrors(problems)
     print(f"{ws.root}: {len(threads)} thread(s), {len(vocabulary.event_types)} event types, {count} event(s): ok")
+    for tid in sorted(threads):
+        print(f"  {tid}: {threads[tid].explain}")
+        for note in threads[tid].notes:
+            print(f"    note: {note}")
+    if not threads:
+        print(EMPTY_HINT)
     return 0
 
 
@@ -200,11 +244,14 @@ def cmd_graph(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     from negotrack.workspace import init_workspace
 
-    target = init_workspace(Path(args.dir))
+    target = init_workspace(Path(args.dir), example=args.example)
     if args.json:
         emit_json({"workspace": str(target.resolve())})
+    elif args.example:
+        print(f"new workspace in {target}: states/ (vocabulary, lexicon, the two shipped Gaza threads), events/, articles/")
     else:
-        print(f"new workspace in {target}: states/ (vocabulary, lexicon, threads), events/, articles/")
+        print(f"new workspace in {target}: states/ (vocabulary, lexicon, no threads yet), events/, articles/")
+        print(f"add a thread: see {target / 'README.md'}")
     return 0
 
 
@@ -357,8 +404,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("graph", cmd_graph, "draw a thread's machine (transitions' own diagrams), current state marked")
     p.add_argument("thread")
     p.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
-    p = add("init", cmd_init, "create a new workspace with the standard vocabulary and threads, and no events")
+    p = add("init", cmd_init, "create a new workspace: the standard vocabulary and lexicon, a README on adding threads, no threads")
     p.add_argument("dir")
+    p.add_argument("--example", action="store_true", help="also copy the shipped Gaza threads")
     p = add("add-event", cmd_add_event, "record one event by hand, with its article and exact quote")
     p.add_argument("thread")
     p.add_argument("type")

@@ -9,16 +9,16 @@ from __future__ import annotations
 import difflib
 from collections import deque
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
 import orjson
 from pydantic import ValidationError
 
 from negotrack.errors import InputError, InputErrors
-from negotrack.model import EventTypeDef, ThreadDef, Vocabulary
+from negotrack.layout import LEXICON_FILE, MACHINES_DIR, VOCABULARY_FILE, definition_files  # noqa: F401
+from negotrack.model import EventTypeDef, MachineDef, StartingPoint, ThreadDef, ThreadFile, TransitionDef, Vocabulary
+from negotrack.workspace import shipped_file
 from negotrack.yamlio import Located, load_yaml
-
-from negotrack.layout import LEXICON_FILE, VOCABULARY_FILE, definition_files  # noqa: F401
 
 ANY_STATE = "*"
 
@@ -35,10 +35,10 @@ def _bool_word_errors(doc: Located) -> list[InputError]:
     ]
 
 
-def _pydantic_errors(doc: Located, exc: ValidationError) -> list[InputError]:
+def _pydantic_errors(doc: Located, exc: ValidationError, prefix: tuple = ()) -> list[InputError]:
     errors = []
     for err in exc.errors():
-        loc = tuple(err["loc"])
+        loc = prefix + tuple(err["loc"])
         field = ".".join(str(p) for p in loc) or "document"
         errors.append(doc.error(loc, f"{field}: {err['msg']}"))
     return errors
@@ -78,9 +78,38 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def check_thread(doc: Located, thread: ThreadDef, vocabulary: Vocabulary) -> list[InputError]:
-    """Every semantic problem of one definition, each with its line."""
+Origin = tuple[Located, tuple]  # the document and the path of keys where a state or edge was written
+
+
+def check_thread(
+    doc: Located,
+    thread: ThreadDef,
+    vocabulary: Vocabulary,
+    state_origins: Optional[list[Origin]] = None,
+    edge_origins: Optional[list[Origin]] = None,
+    standard: Optional[set[tuple[str, str]]] = None,
+) -> tuple[list[InputError], list[str]]:
+    """Every semantic problem of one definition, each with its line, and the notes.
+
+    `state_origins`/`edge_origins` say where each merged state and edge was written (the thread
+    file or its machine); by default, in `doc` at the same index. A state nothing reaches from
+    the start is an error when the user wrote it, and only a note when it is a state of the
+    standard machine (`standard`: its (name, phase) pairs): a thread already under way may
+    start past `dormant`.
+    """
     errors: list[InputError] = []
+    notes: list[str] = []
+    at_state = (lambda i: state_origins[i]) if state_origins else (lambda i: (doc, ("states", i)))
+    at_edge = (lambda i: edge_origins[i]) if edge_origins else (lambda i: (doc, ("transitions", i)))
+
+    def state_error(i: int, sub: tuple, problem: str) -> InputError:
+        where, loc = at_state(i)
+        return where.error(loc + sub, problem)
+
+    def edge_error(i: int, sub: tuple, problem: str) -> InputError:
+        where, loc = at_edge(i)
+        return where.error(loc + sub, problem)
+
     phases = vocabulary.phase_names
     event_types = set(vocabulary.event_type_names) | {e.name for e in thread.event_types}
     stem = Path(doc.path).stem
@@ -89,44 +118,42 @@ def check_thread(doc: Located, thread: ThreadDef, vocabulary: Vocabulary) -> lis
     names: list[str] = []
     for index, state in enumerate(thread.states):
         if state.name in names:
-            errors.append(doc.error(("states", index, "name"), f"state {state.name!r} is defined twice"))
+            errors.append(state_error(index, ("name",), f"state {state.name!r} is defined twice"))
         names.append(state.name)
         if state.phase not in phases:
-            errors.append(
-                doc.error(("states", index, "phase"), f"state {state.name!r} has unknown phase {state.phase!r}{did_you_mean(state.phase, phases)}")
-            )
+            errors.append(state_error(index, ("phase",), f"state {state.name!r} has unknown phase {state.phase!r}{did_you_mean(state.phase, phases)}"))
     if thread.initial not in names:
         errors.append(doc.error(("initial",), f"initial state {thread.initial!r} is not a state{did_you_mean(thread.initial, names)}"))
     seen_edges: dict[tuple[str, str], int] = {}
     for index, t in enumerate(thread.transitions):
         if t.trigger not in event_types:
-            errors.append(
-                doc.error(("transitions", index, "trigger"), f"unknown event type {t.trigger!r}{did_you_mean(t.trigger, event_types)}")
-            )
+            errors.append(edge_error(index, ("trigger",), f"unknown event type {t.trigger!r}{did_you_mean(t.trigger, event_types)}"))
+        where, loc = at_edge(index)
         for j, source in enumerate(t.source):
             if source != ANY_STATE and source not in names:
-                errors.append(doc.error(("transitions", index, "source", j), f"unknown source state {source!r}{did_you_mean(source, names)}"))
+                errors.append(edge_error(index, ("source", j), f"unknown source state {source!r}{did_you_mean(source, names)}"))
             key = (t.trigger, source)
             if key in seen_edges:
                 errors.append(
-                    doc.error(
-                        ("transitions", index),
-                        f"duplicate transition: {t.trigger!r} from {source!r} is already defined at line {seen_edges[key]}",
-                    )
+                    edge_error(index, (), f"duplicate transition: {t.trigger!r} from {source!r} is already defined at line {seen_edges[key]}")
                 )
             else:
-                seen_edges[key] = doc.line(("transitions", index)) or 0
+                seen_edges[key] = where.line(loc) or 0
         if t.dest is not None and t.dest not in names:
-            errors.append(doc.error(("transitions", index, "dest"), f"unknown destination state {t.dest!r}{did_you_mean(t.dest, names)}"))
+            errors.append(edge_error(index, ("dest",), f"unknown destination state {t.dest!r}{did_you_mean(t.dest, names)}"))
     for event_type in thread.cues:
         if event_type not in event_types:
             errors.append(doc.error(("cues", event_type), f"cues for unknown event type {event_type!r}{did_you_mean(event_type, event_types)}"))
     if not errors:
         reachable = reachable_states(thread)
         for index, state in enumerate(thread.states):
-            if state.name not in reachable:
-                errors.append(doc.error(("states", index), f"state {state.name!r} cannot be reached from {thread.initial!r}"))
-    return errors
+            if state.name in reachable:
+                continue
+            if standard is not None and (state.name, state.phase) in standard:
+                notes.append(f"state {state.name!r} of the standard machine cannot be reached from {thread.initial!r}; events that need it are rejected")
+            else:
+                errors.append(state_error(index, (), f"state {state.name!r} cannot be reached from {thread.initial!r}"))
+    return errors, notes
 
 
 def reachable_states(thread: ThreadDef) -> set[str]:
@@ -158,19 +185,189 @@ def expand_sources(thread: ThreadDef, sources: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+# --- shared machines -----------------------------------------------------------------------
+
+STANDARD = "standard"
+_MACHINE_CACHE: dict[tuple[str, str], tuple[MachineDef, Located]] = {}
+
+
+def machine_path(name: str, states_dir: Path) -> Optional[Path]:
+    """A workspace's own `states/machines/NAME.yaml` first, then the one shipped with negotrack."""
+    for folder in (states_dir / MACHINES_DIR, shipped_file(MACHINES_DIR)):
+        path = folder / f"{name}.yaml"
+        if path.is_file():
+            return path
+    return None
+
+
+def machine_files(states_dir: Path) -> list[Path]:
+    """Every machine a workspace may use (its own, then the shipped ones): they feed caches' keys."""
+    found = []
+    for folder in (states_dir / MACHINES_DIR, shipped_file(MACHINES_DIR)):
+        found.extend(sorted(folder.glob("*.yaml")) if folder.is_dir() else [])
+    return found
+
+
+def load_machine(name: str, states_dir: Path, vocabulary: Vocabulary) -> tuple[MachineDef, Located]:
+    """One shared machine, validated like a thread (every state reachable from its initial one)."""
+    path = machine_path(name, states_dir)
+    if path is None:
+        raise InputError(str(states_dir / MACHINES_DIR / f"{name}.yaml"), f"no machine named {name!r}")
+    key = (str(path), _stamp(path))
+    cached = _MACHINE_CACHE.get(key)
+    if cached is not None:
+        return cached
+    doc = load_yaml(path)
+    errors = _bool_word_errors(doc)
+    if not isinstance(doc.data, dict):
+        raise InputErrors(errors + [doc.error((), "expected a mapping (name, initial, states, transitions)")])
+    try:
+        machine = MachineDef.model_validate(_normalise(doc.data))
+    except ValidationError as exc:
+        raise InputErrors(errors + _pydantic_errors(doc, exc)) from None
+    if machine.name != path.stem:
+        errors.append(doc.error(("name",), f"name {machine.name!r} does not match the file name {path.stem!r}"))
+    as_thread = ThreadDef(id=path.stem, title=machine.description, initial=machine.initial, states=machine.states, transitions=machine.transitions)
+    problems, _ = check_thread(doc, as_thread, vocabulary)
+    errors += problems
+    if errors:
+        raise InputErrors(errors)
+    _MACHINE_CACHE[key] = (machine, doc)
+    return machine, doc
+
+
+def standard_states(states_dir: Path, vocabulary: Vocabulary) -> set[tuple[str, str]]:
+    """(name, phase) of the standard machine's states: unreachable, they are only a note."""
+    try:
+        machine, _ = load_machine(STANDARD, states_dir, vocabulary)
+    except (InputError, InputErrors):
+        return set()
+    return {(s.name, s.phase) for s in machine.states}
+
+
+def _edges(transitions: Iterable[TransitionDef]) -> int:
+    return sum(len(t.source) for t in transitions)
+
+
+def merge(doc: Located, spec: ThreadFile, machine: MachineDef, mdoc: Located) -> tuple[dict, list[Origin], list[Origin], list[InputError], str]:
+    """A thread's own states and edges laid over its machine's.
+
+    A state with a machine state's name overrides it; `replaces: NAME` renames the machine's
+    state NAME (in every edge too); any other state is added. An edge of the thread for a
+    (trigger, source) pair the machine has replaces the machine's edge for that pair; the
+    others are added. Returns the merged fields, where each state and edge was written, the
+    problems, and a one-line explanation.
+    """
+    errors: list[InputError] = []
+    states = list(machine.states)
+    state_at: list[Origin] = [(mdoc, ("states", i)) for i in range(len(states))]
+    index = {s.name: i for i, s in enumerate(states)}
+    renamed: dict[str, str] = {}
+    overridden: list[str] = []
+    added: list[str] = []
+    for i, state in enumerate(spec.states):
+        own = state.model_copy(update={"replaces": None})
+        if state.replaces is not None:
+            if state.replaces not in index:
+                errors.append(doc.error(("states", i, "replaces"), f"state {state.name!r} replaces {state.replaces!r}, which machine {machine.name!r} does not have{did_you_mean(state.replaces, index)}"))
+                continue
+            renamed[state.replaces] = state.name
+            states[index[state.replaces]] = own
+            state_at[index[state.replaces]] = (doc, ("states", i))
+        elif state.name in index:
+            overridden.append(state.name)
+            states[index[state.name]] = own
+            state_at[index[state.name]] = (doc, ("states", i))
+        else:
+            added.append(state.name)
+            states.append(own)
+            state_at.append((doc, ("states", i)))
+    rename = lambda name: renamed.get(name, name)  # noqa: E731
+    own_pairs = {(t.trigger, source) for t in spec.transitions for source in t.source}
+    wildcard = {t.trigger for t in spec.transitions if ANY_STATE in t.source}
+    edges: list[TransitionDef] = []
+    edge_at: list[Origin] = []
+    replaced = 0
+    for i, t in enumerate(machine.transitions):
+        kept = []
+        for source in t.source:
+            source = rename(source)
+            if (t.trigger, source) in own_pairs or t.trigger in wildcard:
+                replaced += 1
+            else:
+                kept.append(source)
+        if kept:
+            edges.append(TransitionDef(trigger=t.trigger, source=tuple(kept), dest=rename(t.dest) if t.dest else None))
+            edge_at.append((mdoc, ("transitions", i)))
+    for i, t in enumerate(spec.transitions):
+        edges.append(t)
+        edge_at.append((doc, ("transitions", i)))
+    parts = [f"{len(machine.states)} states, {_edges(machine.transitions)} edges from machine {machine.name}"]
+    if renamed:
+        parts.append(f"{len(renamed)} state(s) renamed ({', '.join(f'{a} → {b}' for a, b in renamed.items())})")
+    if overridden:
+        parts.append(f"{len(overridden)} state(s) overridden ({', '.join(overridden)})")
+    if added:
+        parts.append(f"{len(added)} state(s) added ({', '.join(added)})")
+    if replaced:
+        parts.append(f"{replaced} edge(s) replaced")
+    new_edges = _edges(spec.transitions) - replaced
+    if new_edges > 0:
+        parts.append(f"{new_edges} edge(s) added")
+    fields = {"states": tuple(states), "transitions": tuple(edges), "initial": spec.initial or rename(machine.initial)}
+    return fields, state_at, edge_at, errors, ", ".join(parts)
+
+
 def load_thread(path: Path, vocabulary: Vocabulary, display: str | None = None) -> ThreadDef:
+    """One thread file, merged with its machine if it names one, and checked completely."""
     doc = load_yaml(path, display)
     errors = _bool_word_errors(doc)
     if not isinstance(doc.data, dict):
         raise InputErrors(errors + [doc.error((), "expected a mapping (id, title, initial, states, transitions)")])
+    data = _normalise(doc.data)
+    starting: Optional[StartingPoint] = None
+    if isinstance(data.get("initial"), dict):
+        try:
+            starting = StartingPoint.model_validate(data["initial"])
+        except ValidationError as exc:
+            raise InputErrors(errors + _pydantic_errors(doc, exc, ("initial",))) from None
+        data["initial"] = starting.state
     try:
-        thread = ThreadDef.model_validate({**_normalise(doc.data), "path": doc.path})
+        spec = ThreadFile.model_validate({**data, "path": doc.path})
     except ValidationError as exc:
         raise InputErrors(errors + _pydantic_errors(doc, exc)) from None
-    errors += check_thread(doc, thread, vocabulary)
+    states_dir = path.parent
+    state_at = edge_at = None
+    if spec.machine is not None:
+        try:
+            machine, mdoc = load_machine(spec.machine, states_dir, vocabulary)
+        except InputError as exc:
+            raise InputErrors(errors + [doc.error(("machine",), f"{exc.problem}{did_you_mean(spec.machine, [p.stem for p in machine_files(states_dir)])}")]) from None
+        fields, state_at, edge_at, merge_errors, explain = merge(doc, spec, machine, mdoc)
+        errors += merge_errors
+    else:
+        if spec.initial is None:
+            errors.append(doc.error((), "initial: missing (or name a machine with `machine: standard`)"))
+        if not spec.states:
+            errors.append(doc.error((), "states: missing (or name a machine with `machine: standard`)"))
+        for i, state in enumerate(spec.states):
+            if state.replaces is not None:
+                errors.append(doc.error(("states", i, "replaces"), "`replaces:` renames a state of the thread's machine; this thread names no `machine:`"))
+        fields = {"states": spec.states, "transitions": spec.transitions, "initial": spec.initial or ""}
+        explain = f"{len(spec.states)} states, {_edges(spec.transitions)} edges written in the file"
     if errors:
         raise InputErrors(errors)
-    return thread
+    thread = ThreadDef(
+        **spec.model_dump(exclude={"states", "transitions", "initial"}),
+        **fields,
+        starting=starting,
+        explain=explain,
+    )
+    problems, notes = check_thread(doc, thread, vocabulary, state_at, edge_at, standard_states(states_dir, vocabulary))
+    errors += problems
+    if errors:
+        raise InputErrors(errors)
+    return thread.model_copy(update={"notes": tuple(notes)}) if notes else thread
 
 
 def load_definitions(
@@ -188,7 +385,7 @@ def load_definitions(
     if not vocab_path.exists() and fallback_vocabulary is not None:
         vocab_path = fallback_vocabulary
     vocabulary = load_vocabulary(vocab_path)
-    cache = _DefinitionCache(cache_dir, vocab_path) if cache_dir is not None else None
+    cache = _DefinitionCache(cache_dir, vocab_path, states_dir) if cache_dir is not None else None
     errors: list[InputError] = []
     threads: dict[str, ThreadDef] = {}
     for path in definition_files(states_dir):
@@ -219,11 +416,12 @@ class _DefinitionCache:
 
     NAME = "definitions.json"
 
-    def __init__(self, cache_dir: Path, vocab_path: Path) -> None:
+    def __init__(self, cache_dir: Path, vocab_path: Path, states_dir: Path) -> None:
         from negotrack.snapshot import code_stamp
 
         self.path = cache_dir / self.NAME
-        self.salt = f"{code_stamp()}|{_stamp(vocab_path)}"
+        machines = ",".join(f"{p}:{_stamp(p)}" for p in machine_files(states_dir))
+        self.salt = f"{code_stamp()}|{_stamp(vocab_path)}|{machines}"
         self.entries: dict[str, dict] = {}
         self.dirty = False
         try:

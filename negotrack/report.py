@@ -15,7 +15,8 @@ from typing import Iterator, Optional
 from negotrack import snapshot
 from negotrack.errors import InputError
 from negotrack.eventlog import FILE, LINE, LogEntry, read_event_at
-from negotrack.model import Event, SourceRef, Step, ThreadStatus
+from negotrack.model import Event, SourceRef, StartRow, Step, ThreadDef, ThreadStatus
+from negotrack.overdue import clock, overdue
 from negotrack.replay import ReplayResult, Row, replay
 from negotrack.workspace import Workspace
 
@@ -50,7 +51,7 @@ def step(row: Row, result: ReplayResult, lookup) -> Step:
 
 def statuses(ws: Workspace, as_of: Optional[dt.date] = None, known_at: Optional[dt.date] = None, use_snapshot: bool = True) -> list[dict]:
     """Status of every thread, as JSON-ready dicts (the snapshot stores exactly these)."""
-    key = snapshot.fingerprint(ws.root, as_of, known_at) if use_snapshot else ""
+    key = snapshot.fingerprint(ws.root, as_of, known_at, clock(as_of)) if use_snapshot else ""
     if use_snapshot:
         saved = snapshot.load(ws.root, key)
         if saved is not None:
@@ -69,7 +70,7 @@ def compute_statuses(ws: Workspace, as_of: Optional[dt.date] = None, known_at: O
     def lookup(entry: LogEntry) -> Event:
         return read_event_at(entry[FILE], entry[LINE])
 
-    return [thread_status(result, lookup) for result in results.values()]
+    return [thread_status(result, lookup, as_of) for result in results.values()]
 
 
 @contextmanager
@@ -89,24 +90,64 @@ def bulk() -> Iterator[None]:
             gc.enable()
 
 
-def thread_status(result: ReplayResult, lookup) -> ThreadStatus:
+def is_tracked(thread: ThreadDef, as_of: Optional[dt.date]) -> bool:
+    """False when the as-of date is before the day the thread file says tracking starts."""
+    start = thread.starting
+    return not (as_of is not None and start is not None and start.since is not None and as_of < start.since)
+
+
+def given_since(result: ReplayResult) -> Optional[dt.date]:
+    """Since when the thread is in its state: the move that put it there, else the `since` of
+    the starting point the thread file gives (when replay started where the file says)."""
+    if result.since:
+        return dt.date.fromisoformat(result.since)
+    start = result.thread.starting
+    return start.since if start is not None and result.initial == result.thread.initial else None
+
+
+def thread_status(result: ReplayResult, lookup, as_of: Optional[dt.date] = None) -> ThreadStatus:
     warnings = []
     if result.rejected:
         warnings.append(f"{result.rejected} event(s) rejected: see `negotrack replay {result.thread.id}`")
     if result.last is None:
         warnings.append("no events recorded")
     last = result.last
+    tracked = is_tracked(result.thread, as_of)
+    late, expected = overdue(result, clock(as_of)) if tracked else (False, None)
     return ThreadStatus(
         thread=result.thread.id,
         title=result.thread.title,
-        state=result.state,
-        phase=result.phase,
-        since=dt.date.fromisoformat(result.since) if result.since else None,
-        entered_by=step(result.moved_by, result, lookup) if result.moved_by else None,
+        state=result.state if tracked else None,
+        phase=result.phase if tracked else None,
+        since=given_since(result) if tracked else None,
+        entered_by=step(result.moved_by, result, lookup) if result.moved_by and tracked else None,
         last_event=step(last, result, lookup) if last else None,
         events=result.events,
         rejected=result.rejected,
         warnings=tuple(warnings),
+        tracked=tracked,
+        starting=result.thread.starting,
+        overdue=late,
+        expected=expected,
+    )
+
+
+def start_row(result: ReplayResult, as_of: Optional[dt.date] = None, given_by: str = "") -> StartRow:
+    """Where replay started, marked as given by the thread file (`given_by`, as shown to users)."""
+    thread = result.thread
+    start = thread.starting
+    given = start is not None and result.initial == thread.initial
+    return StartRow(
+        given_by=given_by or thread.path,
+        state=result.initial,
+        phase=thread.phase_of(result.initial),
+        since=start.since if given else None,
+        note=start.note if given else "",
+        source=start.source if given else "",
+        tracked=is_tracked(thread, as_of),
+        date=start.since if given else None,
+        to_state=result.initial,
+        to_phase=thread.phase_of(result.initial),
     )
 
 
