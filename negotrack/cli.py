@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
@@ -373,6 +374,75 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_changes(args: argparse.Namespace) -> int:
+    from negotrack.changes import changes, render
+
+    ws = _workspace(args)
+    until = args.until or dt.date.today()
+    if until < args.since:
+        raise InputError("--until", f"{until} is before --since {args.since}")
+    found = changes(ws, args.since, until)
+    if args.json:
+        emit_json([c.model_dump(mode="json") for c in found])
+    else:
+        print(render(found, args.since, until))
+    return 0
+
+
+def write_output(data: bytes, output: Optional[str]) -> None:
+    """To a file (written whole, atomically) or to standard output."""
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    from negotrack.eventlog import atomic_write
+
+    path = Path(output)
+    if path.is_dir():
+        raise InputError(output, "is a folder; give a file name")
+    try:
+        atomic_write(path, data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(path, 0o666 & ~umask)  # an export is for others to read, unlike the log's temp files
+    except OSError as exc:
+        raise InputError(output, f"cannot write: {exc.strerror}") from None
+    print(f"wrote {path} ({len(data):,} bytes)", file=sys.stderr)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from negotrack.desk import audits
+    from negotrack.export import records, to_csv, to_jsonl
+
+    ws = _workspace(args)
+    rows = records(audits(ws, args.threads or None, args.as_of, args.known_at), ws.vocabulary)
+    write_output(to_jsonl(rows) if args.format == "plover" else to_csv(rows), args.output)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from negotrack.trace import run
+
+    ws = _workspace(args)
+    trace, diff = run(Path(args.trace), ws)
+    if not diff:
+        print(f"{args.trace}: {trace.thread}: replay matches the {len(trace.expect)} expected happening(s)")
+        return 0
+    print(f"{args.trace}: {trace.thread}: replay differs from the trace")
+    print("\n".join(diff))
+    return 1
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from negotrack.desk import audits
+    from negotrack.timeline import render_page
+
+    ws = _workspace(args)
+    page = render_page(audits(ws, args.threads or None, args.as_of, args.known_at), args.as_of, args.known_at)
+    write_output(page.encode("utf-8"), args.output)
+    return 0
+
+
 # --- the parser ----------------------------------------------------------------------------
 
 
@@ -429,6 +499,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("eval", cmd_eval, "score extraction and phases against each folder's gold.yaml")
     p.add_argument("corpus", metavar="CORPUS_DIR", nargs="+")
     p.add_argument("--brief", action="store_true", help="figures only, without every miss and extra")
+    p = add("changes", cmd_changes, "threads whose phase changed between what was known at two dates, with the events that moved them")
+    p.add_argument("--since", type=parse_date, required=True, metavar="DATE", help="what was known on DATE")
+    p.add_argument("--until", type=parse_date, metavar="DATE", help="against what was known on DATE (default: today)")
+    p = add("timeline", cmd_timeline, "write one self-contained HTML page: a lane per thread, phases and events", (common, clocks))
+    p.add_argument("threads", nargs="*", metavar="THREAD", help="only these threads (default: all)")
+    p.add_argument("--output", "-o", required=True, metavar="FILE.html")
+    p = add("export", cmd_export, "every event as PLOVER-style JSON lines or CSV", (common, clocks))
+    p.add_argument("threads", nargs="*", metavar="THREAD", help="only these threads (default: all)")
+    p.add_argument("--format", choices=["plover", "csv"], required=True)
+    p.add_argument("--output", "-o", metavar="FILE", help="write here (default: standard output)")
+    p = add("check", cmd_check, "check a golden trace (expected happenings) against replay: exit 0 match, 1 differs, 2 bad trace")
+    p.add_argument("trace", metavar="TRACE.yaml")
     return parser
 
 

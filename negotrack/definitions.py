@@ -59,9 +59,30 @@ def load_vocabulary(path: Path, display: str | None = None) -> Vocabulary:
             if name in seen:
                 errors.append(doc.error((key, index), f"{name!r} is listed twice"))
             seen.add(name)
+    errors += _plover_errors(doc, vocabulary)
     if errors:
         raise InputErrors(errors)
     return vocabulary
+
+
+def _plover_errors(doc: Located, vocabulary: Vocabulary) -> list[InputError]:
+    """Each type's PLOVER mapping names a real category, a mode of that category and a context."""
+    from negotrack.plover import CONTEXTS, MODES
+
+    errors = []
+    for index, kind in enumerate(vocabulary.event_types):
+        code = kind.plover
+        if code is None:
+            continue
+        loc = ("event_types", index, "plover")
+        if code.event not in MODES:
+            errors.append(doc.error(loc + ("event",), f"{kind.name}: {code.event!r} is not a PLOVER event category{did_you_mean(code.event, MODES)}"))
+        elif code.mode and code.mode not in MODES[code.event]:
+            allowed = ", ".join(sorted(MODES[code.event])) or "none"
+            errors.append(doc.error(loc + ("mode",), f"{kind.name}: {code.mode!r} is not a mode of PLOVER {code.event} (its modes: {allowed})"))
+        if code.context and code.context not in CONTEXTS:
+            errors.append(doc.error(loc + ("context",), f"{kind.name}: {code.context!r} is not a PLOVER context{did_you_mean(code.context, CONTEXTS)}"))
+    return errors
 
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:

@@ -30,10 +30,19 @@ class PhaseDef(Record):
     description: str = ""
 
 
+class PloverCode(Record):
+    """An event type in PLOVER's terms (see negotrack/plover.py): category, mode, context."""
+
+    event: str
+    mode: str = ""
+    context: str = ""
+
+
 class EventTypeDef(Record):
     name: str
     description: str = ""
     cameo: str = ""
+    plover: Optional[PloverCode] = None
 
 
 class Vocabulary(Record):
