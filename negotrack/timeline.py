@@ -244,8 +244,9 @@ table.status td, table.status th { padding: 2px 8px; border-bottom: 1px solid #e
   var legend = document.getElementById("legend");
   Object.keys(DATA.colours).forEach(function (p) { var c = chip(p); legend.appendChild(c); });
   [["moved", "moved"], ["unchanged", "unchanged"], ["rejected", "rejected"], ["held", "held"], ["dismissed", "dismissed"]].forEach(function (o) {
+    var item = el("span"); item.style.whiteSpace = "nowrap";
     var m = el("span", "mark o-" + o[0]); m.style.position = "relative"; m.style.display = "inline-block"; m.style.top = "1px"; m.style.margin = "0 3px 0 8px";
-    legend.appendChild(m); legend.appendChild(el("span", null, o[1]));
+    item.appendChild(m); item.appendChild(el("span", null, o[1])); legend.appendChild(item);
   });
 
   var canvas = document.getElementById("canvas"), labels = document.getElementById("labels"), axis = document.getElementById("axis");
@@ -259,10 +260,13 @@ table.status td, table.status th { padding: 2px 8px; border-bottom: 1px solid #e
     var every = days > 21 ? 7 : days > 10 ? 2 : 1;
     for (var k = 1; k < days; k += every) { var iso = new Date(t0 + k * DAY).toISOString().slice(0, 10); addTick(iso, iso.slice(5)); }
   } else {
-    var months = days / 30, step = months > 48 ? 6 : months > 18 ? 3 : 1;
+    var months = days / 30.4, steps = [1, 2, 3, 6, 12, 24, 60, 120], step = 120;
+    for (var j = 0; j < steps.length; j++) { if (months / steps[j] <= 14) { step = steps[j]; break; } }
     var d = new Date(t0); d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
     while (d.getTime() < t1) {
-      if (d.getUTCMonth() % step === 0) { addTick(d.toISOString().slice(0, 10), d.toISOString().slice(0, 7)); }
+      if ((d.getUTCFullYear() * 12 + d.getUTCMonth()) % step === 0) {
+        addTick(d.toISOString().slice(0, 10), step >= 12 ? String(d.getUTCFullYear()) : d.toISOString().slice(0, 7));
+      }
       d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
     }
   }
@@ -310,12 +314,14 @@ table.status td, table.status th { padding: 2px 8px; border-bottom: 1px solid #e
       band.title = b.phase + " (" + b.state + ") from " + (b.from || "the start");
       lane.appendChild(band);
     }
+    t.marks = [];
     t.events.forEach(function (e) {
       var m = el("button", "mark o-" + (KNOWN[e.o] ? e.o : "other"));
       m.style.left = pct(e.d) + "%";
       m.setAttribute("data-outcome", e.o);
       m.title = e.d + " " + e.t + " (" + e.o + ") \u201c" + e.src[0].q + "\u201d";
       m.onclick = function () { show(t, e, m); };
+      t.marks.push(m);
       lane.appendChild(m);
     });
     if (t.status.expected) {
@@ -336,6 +342,8 @@ table.status td, table.status th { padding: 2px 8px; border-bottom: 1px solid #e
     });
   };
   document.getElementById("zoom").oninput = function () { canvas.style.width = (this.value * 100) + "%"; };
+  var open = /^#open=([^:]+):(\d+)$/.exec(decodeURIComponent(location.hash));  // a link to one event: #open=THREAD:INDEX
+  if (open) { lanes.forEach(function (x) { var i = +open[2]; if (x[0].id === open[1] && x[0].events[i]) { show(x[0], x[0].events[i], x[0].marks[i]); } }); }
   document.body.setAttribute("data-rendered", String(lanes.length));
 })();
 </script>

@@ -4,6 +4,7 @@ way (start anywhere, the starting point on record), through the CLI as a user ru
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -40,12 +41,20 @@ def line_of(path: Path, needle: str) -> int:
     return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
 
 
-@pytest.fixture
-def clean(tmp_path: Path, cli) -> Path:
-    ws = tmp_path / "desk"
-    result = cli("init", str(ws))
+@pytest.fixture(scope="module")
+def clean_base(tmp_path_factory) -> Path:
+    from conftest import run_cli
+
+    ws = tmp_path_factory.mktemp("init") / "desk"
+    result = run_cli("init", str(ws))
     assert result.code == 0, result.err
     return ws
+
+
+@pytest.fixture
+def clean(clean_base: Path, tmp_path: Path) -> Path:
+    """A workspace just made by `negotrack init` (a copy of one made once)."""
+    return Path(shutil.copytree(clean_base, tmp_path / "desk"))
 
 
 def status_of(cli, ws: Path, *extra: str) -> dict:
@@ -161,14 +170,17 @@ def test_a_workspace_machine_of_its_own(cli, clean: Path) -> None:
 # --- threads already under way ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("phase", PHASES)
-def test_a_thread_may_start_in_any_phase(cli, clean: Path, phase: str) -> None:
-    path = write(clean, "lyss-water", EIGHT_LINES.format(id="lyss-water") + f"initial: {phase}\n")
-    result = cli("validate", str(path))
+def test_a_thread_may_start_in_any_phase(cli, clean: Path) -> None:
+    """One thread per phase of the standard machine, each starting there."""
+    for phase in PHASES:
+        write(clean, f"from-{phase}", EIGHT_LINES.format(id=f"from-{phase}") + f"initial: {phase}\n")
+    result = cli("validate", str(clean))
     assert result.code == 0, result.err
-    if phase != "dormant":
-        assert "note: state 'dormant' of the standard machine cannot be reached" in result.out
-    assert status_of(cli, clean)["lyss-water"]["phase"] == phase
+    out = result.out.split("\n  from-")
+    for block in out[1:]:
+        phase = block.split(":")[0]
+        assert ("note: state 'dormant' of the standard machine cannot be reached" in block) == (phase != "dormant"), block
+    assert {t: s["phase"] for t, s in status_of(cli, clean).items()} == {f"from-{p}": p for p in PHASES}
 
 
 def test_an_unreachable_state_the_user_wrote_is_still_an_error(cli, clean: Path) -> None:
@@ -242,3 +254,13 @@ def test_shipped_threads_use_the_standard_machine() -> None:
     for path in threads:
         text = path.read_text()
         assert "machine: standard" in text and "transitions:" not in text, path
+
+
+def test_the_main_readme_thread_is_eight_lines_that_work(cli, clean: Path) -> None:
+    block = (REPO / "README.md").read_text().split("## Defining a thread")[1].split("```yaml\n")[1].split("```")[0]
+    assert len(block.strip().splitlines()) <= 8
+    path = write(clean, "lyss-water", block)
+    assert cli("validate", str(path)).code == 0
+    (clean / "articles" / "round.txt").write_text(ARTICLE)
+    assert cli("ingest", str(clean / "articles"), "-w", str(clean)).code == 0
+    assert status_of(cli, clean)["lyss-water"]["phase"] == "stalled"
