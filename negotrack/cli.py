@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
@@ -77,12 +78,14 @@ def report_problems(problems: Sequence[str]) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from negotrack.workspace import Workspace
 
+    from negotrack.overdue import clock
+
     ws = _workspace(args)
     if args.no_cache:
         ws = Workspace(ws.root, use_index=False)
     report = None
     if not args.no_cache:  # the warm path: list files, compare signatures, print the snapshot
-        report = ws.index.snapshot(ws.index.status_key(ws.root, args.as_of, args.known_at))
+        report = ws.index.snapshot(ws.index.status_key(ws.root, args.as_of, args.known_at, clock(args.as_of)))
     if report is None:  # only now pay for pydantic, transitions and the replay
         from negotrack.report import status_report
 
@@ -91,24 +94,36 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(result)
         return report_problems(report["problems"])
+    if not result:
+        print(EMPTY_HINT)
+        return report_problems(report["problems"])
     rows = []
     for s in result:
         last = s["last_event"]
+        tracked = s.get("tracked", True)
         rows.append(
             [
                 s["thread"],
-                s["state"],
-                s["phase"],
+                s["state"] or "-",
+                s["phase"] or "not yet tracked",
                 s["since"] or "-",
                 f"{last['date']} {last['type']}" if last else "-",
                 str(s["events"]),
                 str(s["rejected"]),
                 str(s.get("to_review", 0)),
+                expected_cell(s) if tracked else f"tracked from {s['starting']['since']}",
             ]
         )
-    print(table(["thread", "state", "phase", "since", "last event", "events", "rejected", "to review"], rows))
+    print(table(["thread", "state", "phase", "since", "last event", "events", "rejected", "to review", "expected"], rows))
     for s in result:
         print(f"\n{s['thread']} — {s['title']}")
+        start = s.get("starting")
+        if not s.get("tracked", True):
+            print(f"  not yet tracked on {args.as_of}: the thread file starts it in {start['state']} on {start['since']}")
+        elif start and not s["entered_by"] and (start.get("note") or start.get("since")):
+            print(f"  in {start['state']} since {start.get('since') or '?'}, as given by the thread file: {start.get('note') or ''}".rstrip(": "))
+            if start.get("source"):
+                print(f"  — {start['source']}")
         entered = s["entered_by"]
         if entered:
             sources = entered["sources"]
@@ -117,24 +132,44 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(f"  put in {s['state']} by {entered['type']} on {entered['date']} ({entered['from_state']} → {entered['to_state']}):")
             print(f"  “{short(first['quote'], 200)}”")
             print(f"  — {first['path']}, {first['outlet'] or 'published'} {first['reported']}{backing}")
+        if s.get("overdue"):
+            print(f"  OVERDUE: talks were expected on {s['expected']} and nothing has been reported since")
         for w in s["warnings"]:
             print(f"  warning: {w}")
     return report_problems(report["problems"])
 
 
+EMPTY_HINT = (
+    "no threads in this workspace yet. Add one: a file states/ID.yaml with id, title, aliases and\n"
+    "`machine: standard` (see README.md in the workspace, or `negotrack init --example DIR` for two\n"
+    "worked examples); then `negotrack ingest ARTICLES` and `negotrack status`."
+)
+
+
+def expected_cell(s: dict) -> str:
+    """The status table's `expected` cell: the date scheduled talks wait for, flagged when past."""
+    if not s.get("expected"):
+        return "-"
+    return f"{s['expected']} OVERDUE" if s.get("overdue") else s["expected"]
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
-    from negotrack.report import audit
+    from negotrack.report import audit, start_row
 
     ws = _workspace(args)
     result, steps = audit(ws, args.thread, args.as_of, args.known_at, plain=args.plain)
     problems = [p.message for p in ws.problems]
+    start = start_row(result, args.as_of, ws.display(Path(result.thread.path)))
     if args.json:
-        emit_json([s.model_dump(mode="json") for s in steps])
+        emit_json([start.model_dump(mode="json")] + [s.model_dump(mode="json") for s in steps])
         return report_problems(problems)
     thread = result.thread
     print(f"{thread.id} — {thread.title}")
-    print(f"starts in {result.initial} ({thread.phase_of(result.initial)})\n")
-    rows = []
+    if not start.tracked:
+        print(f"not yet tracked on {args.as_of}: the thread file starts it in {start.state} on {start.since}")
+    print()
+    given = f"given by {start.given_by}" + (f": {start.note}" if start.note else "")
+    rows = [[str(start.since or "-"), "(start)", f"starts in {start.state} ({start.phase})", "-", start.source or "-", given]]
     for s in steps:
         if s.outcome == "rejected":
             move = f"REJECTED ({s.reason})"
@@ -231,10 +266,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         vocab_file = target.parent / "vocabulary.yaml"
         try:
             vocabulary = load_vocabulary(vocab_file if vocab_file.exists() else shipped_file("vocabulary.yaml"))
+            thread = None
             if target.name == LEXICON_FILE:
                 errors = lexicon_problems(target, vocabulary.event_type_names)
             elif target.name != "vocabulary.yaml":
-                load_thread(target, vocabulary)
+                thread = load_thread(target, vocabulary)
         except InputError as exc:
             errors = [exc]
         except InputErrors as exc:
@@ -244,7 +280,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT if errors else 0
         if errors:
             raise InputErrors(errors)
-        print(f"{target}: ok")
+        if thread is None:
+            print(f"{target}: ok")
+            return 0
+        print(f"{target}: ok: {thread.explain}")
+        for note in thread.notes:
+            print(f"  note: {note}")
         return 0
     if target is not None and not is_workspace(target):
         raise InputError(str(target), "not a negotrack workspace: it has no states/ folder")
@@ -256,6 +297,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not report.ok:
         raise InputErrors([InputError(p.file, p.message, p.line) for p in report.problems])
     print(f"{ws.root}: {report.threads} thread(s), {report.event_types} event types, {report.events} event(s): ok")
+    threads = ws.threads
+    for tid in sorted(threads):
+        print(f"  {tid}: {threads[tid].explain}")
+        for note in threads[tid].notes:
+            print(f"    note: {note}")
+    if not threads:
+        print(EMPTY_HINT)
     return 0
 
 
@@ -281,11 +329,14 @@ def cmd_graph(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     from negotrack.workspace import init_workspace
 
-    target = init_workspace(Path(args.dir))
+    target = init_workspace(Path(args.dir), example=args.example)
     if args.json:
         emit_json({"workspace": str(target.resolve())})
+    elif args.example:
+        print(f"new workspace in {target}: states/ (vocabulary, lexicon, the two shipped Gaza threads), events/, articles/")
     else:
-        print(f"new workspace in {target.resolve()}: states/ (vocabulary, lexicon, threads), events/, articles/")
+        print(f"new workspace in {target.resolve()}: states/ (vocabulary, lexicon, no threads yet), events/, articles/")
+        print(f"add a thread: see {target / 'README.md'}")
     return 0
 
 
@@ -418,6 +469,75 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_changes(args: argparse.Namespace) -> int:
+    from negotrack.changes import changes, render
+
+    ws = _workspace(args)
+    until = args.until or dt.date.today()
+    if until < args.since:
+        raise InputError("--until", f"{until} is before --since {args.since}")
+    found = changes(ws, args.since, until)
+    if args.json:
+        emit_json([c.model_dump(mode="json") for c in found])
+    else:
+        print(render(found, args.since, until))
+    return 0
+
+
+def write_output(data: bytes, output: Optional[str]) -> None:
+    """To a file (written whole, atomically) or to standard output."""
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    from negotrack.eventlog import atomic_write
+
+    path = Path(output)
+    if path.is_dir():
+        raise InputError(output, "is a folder; give a file name")
+    try:
+        atomic_write(path, data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(path, 0o666 & ~umask)  # an export is for others to read, unlike the log's temp files
+    except OSError as exc:
+        raise InputError(output, f"cannot write: {exc.strerror}") from None
+    print(f"wrote {path} ({len(data):,} bytes)", file=sys.stderr)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from negotrack.desk import audits
+    from negotrack.export import records, to_csv, to_jsonl
+
+    ws = _workspace(args)
+    rows = records(audits(ws, args.threads or None, args.as_of, args.known_at), ws.vocabulary)
+    write_output(to_jsonl(rows) if args.format == "plover" else to_csv(rows), args.output)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from negotrack.trace import run
+
+    ws = _workspace(args)
+    trace, diff = run(Path(args.trace), ws)
+    if not diff:
+        print(f"{args.trace}: {trace.thread}: replay matches the {len(trace.expect)} expected happening(s)")
+        return 0
+    print(f"{args.trace}: {trace.thread}: replay differs from the trace")
+    print("\n".join(diff))
+    return 1
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from negotrack.desk import audits
+    from negotrack.timeline import render_page
+
+    ws = _workspace(args)
+    page = render_page(audits(ws, args.threads or None, args.as_of, args.known_at), args.as_of, args.known_at)
+    write_output(page.encode("utf-8"), args.output)
+    return 0
+
+
 # --- the parser ----------------------------------------------------------------------------
 
 
@@ -461,8 +581,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("graph", cmd_graph, "draw a thread's machine (transitions' own diagrams), current state marked")
     p.add_argument("thread")
     p.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
-    p = add("init", cmd_init, "create a new workspace with the standard vocabulary and threads, and no events")
+    p = add("init", cmd_init, "create a new workspace: the standard vocabulary and lexicon, a README on adding threads, no threads")
     p.add_argument("dir")
+    p.add_argument("--example", action="store_true", help="also copy the shipped Gaza threads")
     p = add("add-event", cmd_add_event, "record one event by hand, with its article and exact quote")
     p.add_argument("thread")
     p.add_argument("type")
@@ -487,6 +608,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--brief", action="store_true", help="figures only, without every miss and extra")
     p.add_argument("--calibration", action="store_true", help="also the reliability table: how often events of each confidence are right")
     p.add_argument("--rules-only", action="store_true", help="without the learned typer (to compare)")
+    p = add("changes", cmd_changes, "threads whose phase changed between what was known at two dates, with the events that moved them")
+    p.add_argument("--since", type=parse_date, required=True, metavar="DATE", help="what was known on DATE")
+    p.add_argument("--until", type=parse_date, metavar="DATE", help="against what was known on DATE (default: today)")
+    p = add("timeline", cmd_timeline, "write one self-contained HTML page: a lane per thread, phases and events", (common, clocks))
+    p.add_argument("threads", nargs="*", metavar="THREAD", help="only these threads (default: all)")
+    p.add_argument("--output", "-o", required=True, metavar="FILE.html")
+    p = add("export", cmd_export, "every event as PLOVER-style JSON lines or CSV", (common, clocks))
+    p.add_argument("threads", nargs="*", metavar="THREAD", help="only these threads (default: all)")
+    p.add_argument("--format", choices=["plover", "csv"], required=True)
+    p.add_argument("--output", "-o", metavar="FILE", help="write here (default: standard output)")
+    p = add("check", cmd_check, "check a golden trace (expected happenings) against replay: exit 0 match, 1 differs, 2 bad trace")
+    p.add_argument("trace", metavar="TRACE.yaml")
     return parser
 
 

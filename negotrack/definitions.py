@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional
 from pydantic import ValidationError
 
 from negotrack.errors import InputError, InputErrors
-from negotrack.layout import LEXICON_FILE, VOCABULARY_FILE, definition_files  # noqa: F401
-from negotrack.model import EventTypeDef, ThreadDef, Vocabulary
+from negotrack.layout import LEXICON_FILE, MACHINES_DIR, VOCABULARY_FILE, definition_files  # noqa: F401
+from negotrack.model import EventTypeDef, MachineDef, StartingPoint, ThreadDef, ThreadFile, TransitionDef, Vocabulary
+from negotrack.workspace import shipped_file
 from negotrack.yamlio import Located, load_yaml
 
 if TYPE_CHECKING:
@@ -43,10 +44,10 @@ def bool_word_errors(doc: Located) -> list[InputError]:
     ]
 
 
-def pydantic_errors(doc: Located, exc: ValidationError) -> list[InputError]:
+def pydantic_errors(doc: Located, exc: ValidationError, prefix: tuple = ()) -> list[InputError]:
     errors = []
     for err in exc.errors():
-        loc = tuple(err["loc"])
+        loc = prefix + tuple(err["loc"])
         field = ".".join(str(p) for p in loc) or "document"
         errors.append(doc.error(loc, f"{field}: {err['msg'].removeprefix('Value error, ')}"))
     return errors
@@ -67,6 +68,7 @@ def load_vocabulary(path: Path, display: str | None = None) -> Vocabulary:
             if name in seen:
                 errors.append(doc.error((key, index), f"{name!r} is listed twice"))
             seen.add(name)
+    errors += _plover_errors(doc, vocabulary)
     errors += _decisive_errors(doc, vocabulary.support.decisive, vocabulary.phase_names)
     if errors:
         raise InputErrors(errors)
@@ -80,6 +82,26 @@ def _decisive_errors(doc: Located, decisive: Iterable[str], phases: tuple[str, .
         for i, name in enumerate(decisive)
         if name not in phases
     ]
+
+
+def _plover_errors(doc: Located, vocabulary: Vocabulary) -> list[InputError]:
+    """Each type's PLOVER mapping names a real category, a mode of that category and a context."""
+    from negotrack.plover import CONTEXTS, MODES
+
+    errors = []
+    for index, kind in enumerate(vocabulary.event_types):
+        code = kind.plover
+        if code is None:
+            continue
+        loc = ("event_types", index, "plover")
+        if code.event not in MODES:
+            errors.append(doc.error(loc + ("event",), f"{kind.name}: {code.event!r} is not a PLOVER event category{did_you_mean(code.event, MODES)}"))
+        elif code.mode and code.mode not in MODES[code.event]:
+            allowed = ", ".join(sorted(MODES[code.event])) or "none"
+            errors.append(doc.error(loc + ("mode",), f"{kind.name}: {code.mode!r} is not a mode of PLOVER {code.event} (its modes: {allowed})"))
+        if code.context and code.context not in CONTEXTS:
+            errors.append(doc.error(loc + ("context",), f"{kind.name}: {code.context!r} is not a PLOVER context{did_you_mean(code.context, CONTEXTS)}"))
+    return errors
 
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:
@@ -96,13 +118,42 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+Origin = tuple[Located, tuple]  # the document and the path of keys where a state or edge was written
+
+
 def check_thread(
-    doc: Located, thread: ThreadDef, vocabulary: Vocabulary, skip: Iterable[str] = (), dropped_states: Iterable[str] = ()
-) -> list[InputError]:
-    """Every semantic problem of one definition, each with its line. `skip`: fields pydantic
-    refused (already reported); `dropped_states`: states set aside for the same reason."""
+    doc: Located,
+    thread: ThreadDef,
+    vocabulary: Vocabulary,
+    state_origins: Optional[list[Origin]] = None,
+    edge_origins: Optional[list[Origin]] = None,
+    standard: Optional[set[tuple[str, str]]] = None,
+    skip: Iterable[str] = (),
+    dropped_states: Iterable[str] = (),
+) -> tuple[list[InputError], list[str]]:
+    """Every semantic problem of one definition, each with its line, and the notes.
+
+    `state_origins`/`edge_origins` say where each merged state and edge was written (the thread
+    file or its machine); by default, in `doc` at the same index. A state nothing reaches from
+    the start is an error when the user wrote it, and only a note when it is a state of the
+    standard machine (`standard`: its (name, phase) pairs): a thread already under way may
+    start past `dormant`. `skip`: fields pydantic refused (already reported); `dropped_states`:
+    states set aside for the same reason (still known, so references to them are not reported).
+    """
     skip = set(skip)
     errors: list[InputError] = []
+    notes: list[str] = []
+    at_state = (lambda i: state_origins[i]) if state_origins else (lambda i: (doc, ("states", i)))
+    at_edge = (lambda i: edge_origins[i]) if edge_origins else (lambda i: (doc, ("transitions", i)))
+
+    def state_error(i: int, sub: tuple, problem: str) -> InputError:
+        where, loc = at_state(i)
+        return where.error(loc + sub, problem)
+
+    def edge_error(i: int, sub: tuple, problem: str) -> InputError:
+        where, loc = at_edge(i)
+        return where.error(loc + sub, problem)
+
     phases = vocabulary.phase_names
     event_types = set(vocabulary.event_type_names) | {e.name for e in thread.event_types}
     errors += _cap_errors(doc, thread)
@@ -112,36 +163,30 @@ def check_thread(
     names: list[str] = []
     for index, state in enumerate(thread.states):
         if state.name in names:
-            errors.append(doc.error(("states", index, "name"), f"state {state.name!r} is defined twice"))
+            errors.append(state_error(index, ("name",), f"state {state.name!r} is defined twice"))
         names.append(state.name)
         if state.phase not in phases:
-            errors.append(
-                doc.error(("states", index, "phase"), f"state {state.name!r} has unknown phase {state.phase!r}{did_you_mean(state.phase, phases)}")
-            )
+            errors.append(state_error(index, ("phase",), f"state {state.name!r} has unknown phase {state.phase!r}{did_you_mean(state.phase, phases)}"))
     known_names = names + [n for n in dropped_states if n not in names]
     if "initial" not in skip and thread.initial not in known_names:
         errors.append(doc.error(("initial",), f"initial state {thread.initial!r} is not a state{did_you_mean(thread.initial, names)}"))
     seen_edges: dict[tuple[str, str], int] = {}
     for index, t in enumerate(thread.transitions):
         if t.trigger not in event_types:
-            errors.append(
-                doc.error(("transitions", index, "trigger"), f"unknown event type {t.trigger!r}{did_you_mean(t.trigger, event_types)}")
-            )
+            errors.append(edge_error(index, ("trigger",), f"unknown event type {t.trigger!r}{did_you_mean(t.trigger, event_types)}"))
+        where, loc = at_edge(index)
         for j, source in enumerate(t.source):
             if source != ANY_STATE and source not in known_names:
-                errors.append(doc.error(("transitions", index, "source", j), f"unknown source state {source!r}{did_you_mean(source, names)}"))
+                errors.append(edge_error(index, ("source", j), f"unknown source state {source!r}{did_you_mean(source, names)}"))
             key = (t.trigger, source)
             if key in seen_edges:
                 errors.append(
-                    doc.error(
-                        ("transitions", index),
-                        f"duplicate transition: {t.trigger!r} from {source!r} is already defined at line {seen_edges[key]}",
-                    )
+                    edge_error(index, (), f"duplicate transition: {t.trigger!r} from {source!r} is already defined at line {seen_edges[key]}")
                 )
             else:
-                seen_edges[key] = doc.line(("transitions", index)) or 0
+                seen_edges[key] = where.line(loc) or 0
         if t.dest is not None and t.dest not in known_names:
-            errors.append(doc.error(("transitions", index, "dest"), f"unknown destination state {t.dest!r}{did_you_mean(t.dest, names)}"))
+            errors.append(edge_error(index, ("dest",), f"unknown destination state {t.dest!r}{did_you_mean(t.dest, names)}"))
     if thread.support is not None and thread.support.decisive is not None:
         errors += _decisive_errors(doc, thread.support.decisive, phases)
     for event_type in thread.cues:
@@ -151,9 +196,13 @@ def check_thread(
     if not skip & {"initial", "states", "transitions"} and thread.initial in names:
         reachable = reachable_states(thread)
         for index, state in enumerate(thread.states):
-            if state.name not in reachable:
-                errors.append(doc.error(("states", index), f"state {state.name!r} cannot be reached from {thread.initial!r}"))
-    return errors
+            if state.name in reachable:
+                continue
+            if standard is not None and (state.name, state.phase) in standard:
+                notes.append(f"state {state.name!r} of the standard machine cannot be reached from {thread.initial!r}; events that need it are rejected")
+            else:
+                errors.append(state_error(index, (), f"state {state.name!r} cannot be reached from {thread.initial!r}"))
+    return errors, notes
 
 
 def _cap_errors(doc: Located, thread: ThreadDef) -> list[InputError]:
@@ -201,29 +250,202 @@ def expand_sources(thread: ThreadDef, sources: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+# --- shared machines -----------------------------------------------------------------------
+
+STANDARD = "standard"
+_MACHINE_CACHE: dict[tuple[str, str], tuple[MachineDef, Located]] = {}
+
+
+def machine_path(name: str, states_dir: Path) -> Optional[Path]:
+    """A workspace's own `states/machines/NAME.yaml` first, then the one shipped with negotrack."""
+    for folder in (states_dir / MACHINES_DIR, shipped_file(MACHINES_DIR)):
+        path = folder / f"{name}.yaml"
+        if path.is_file():
+            return path
+    return None
+
+
+def machine_files(states_dir: Path) -> list[Path]:
+    """Every machine a workspace may use (its own, then the shipped ones): they feed caches' keys."""
+    found = []
+    for folder in (states_dir / MACHINES_DIR, shipped_file(MACHINES_DIR)):
+        found.extend(sorted(folder.glob("*.yaml")) if folder.is_dir() else [])
+    return found
+
+
+def load_machine(name: str, states_dir: Path, vocabulary: Vocabulary) -> tuple[MachineDef, Located]:
+    """One shared machine, validated like a thread (every state reachable from its initial one)."""
+    path = machine_path(name, states_dir)
+    if path is None:
+        raise InputError(str(states_dir / MACHINES_DIR / f"{name}.yaml"), f"no machine named {name!r}")
+    key = (str(path), _stamp(path))
+    cached = _MACHINE_CACHE.get(key)
+    if cached is not None:
+        return cached
+    doc = load_yaml(path)
+    errors = bool_word_errors(doc)
+    if not isinstance(doc.data, dict):
+        raise InputErrors(errors + [doc.error((), "expected a mapping (name, initial, states, transitions)")])
+    try:
+        machine = MachineDef.model_validate(_normalise(doc.data))
+    except ValidationError as exc:
+        raise InputErrors(errors + pydantic_errors(doc, exc)) from None
+    if machine.name != path.stem:
+        errors.append(doc.error(("name",), f"name {machine.name!r} does not match the file name {path.stem!r}"))
+    as_thread = ThreadDef(id=path.stem, title=machine.description, initial=machine.initial, states=machine.states, transitions=machine.transitions)
+    problems, _ = check_thread(doc, as_thread, vocabulary)
+    errors += problems
+    if errors:
+        raise InputErrors(errors)
+    _MACHINE_CACHE[key] = (machine, doc)
+    return machine, doc
+
+
+def standard_states(states_dir: Path, vocabulary: Vocabulary) -> set[tuple[str, str]]:
+    """(name, phase) of the standard machine's states: unreachable, they are only a note."""
+    try:
+        machine, _ = load_machine(STANDARD, states_dir, vocabulary)
+    except (InputError, InputErrors):
+        return set()
+    return {(s.name, s.phase) for s in machine.states}
+
+
+def _edges(transitions: Iterable[TransitionDef]) -> int:
+    return sum(len(t.source) for t in transitions)
+
+
+def merge(doc: Located, spec: ThreadFile, machine: MachineDef, mdoc: Located) -> tuple[dict, list[Origin], list[Origin], list[InputError], str]:
+    """A thread's own states and edges laid over its machine's.
+
+    A state with a machine state's name overrides it; `replaces: NAME` renames the machine's
+    state NAME (in every edge too); any other state is added. An edge of the thread for a
+    (trigger, source) pair the machine has replaces the machine's edge for that pair; the
+    others are added. Returns the merged fields, where each state and edge was written, the
+    problems, and a one-line explanation.
+    """
+    errors: list[InputError] = []
+    states = list(machine.states)
+    state_at: list[Origin] = [(mdoc, ("states", i)) for i in range(len(states))]
+    index = {s.name: i for i, s in enumerate(states)}
+    renamed: dict[str, str] = {}
+    overridden: list[str] = []
+    added: list[str] = []
+    for i, state in enumerate(spec.states):
+        own = state.model_copy(update={"replaces": None})
+        if state.replaces is not None:
+            if state.replaces not in index:
+                errors.append(doc.error(("states", i, "replaces"), f"state {state.name!r} replaces {state.replaces!r}, which machine {machine.name!r} does not have{did_you_mean(state.replaces, index)}"))
+                continue
+            renamed[state.replaces] = state.name
+            states[index[state.replaces]] = own
+            state_at[index[state.replaces]] = (doc, ("states", i))
+        elif state.name in index:
+            overridden.append(state.name)
+            states[index[state.name]] = own
+            state_at[index[state.name]] = (doc, ("states", i))
+        else:
+            added.append(state.name)
+            states.append(own)
+            state_at.append((doc, ("states", i)))
+    rename = lambda name: renamed.get(name, name)  # noqa: E731
+    own_pairs = {(t.trigger, source) for t in spec.transitions for source in t.source}
+    wildcard = {t.trigger for t in spec.transitions if ANY_STATE in t.source}
+    edges: list[TransitionDef] = []
+    edge_at: list[Origin] = []
+    replaced = 0
+    for i, t in enumerate(machine.transitions):
+        kept = []
+        for source in t.source:
+            source = rename(source)
+            if (t.trigger, source) in own_pairs or t.trigger in wildcard:
+                replaced += 1
+            else:
+                kept.append(source)
+        if kept:
+            edges.append(TransitionDef(trigger=t.trigger, source=tuple(kept), dest=rename(t.dest) if t.dest else None))
+            edge_at.append((mdoc, ("transitions", i)))
+    for i, t in enumerate(spec.transitions):
+        edges.append(t)
+        edge_at.append((doc, ("transitions", i)))
+    parts = [f"{len(machine.states)} states, {_edges(machine.transitions)} edges from machine {machine.name}"]
+    if renamed:
+        parts.append(f"{len(renamed)} state(s) renamed ({', '.join(f'{a} → {b}' for a, b in renamed.items())})")
+    if overridden:
+        parts.append(f"{len(overridden)} state(s) overridden ({', '.join(overridden)})")
+    if added:
+        parts.append(f"{len(added)} state(s) added ({', '.join(added)})")
+    if replaced:
+        parts.append(f"{replaced} edge(s) replaced")
+    new_edges = _edges(spec.transitions) - replaced
+    if new_edges > 0:
+        parts.append(f"{new_edges} edge(s) added")
+    fields = {"states": tuple(states), "transitions": tuple(edges), "initial": spec.initial or rename(machine.initial)}
+    return fields, state_at, edge_at, errors, ", ".join(parts)
+
+
 def load_thread(path: Path, vocabulary: Vocabulary, display: str | None = None) -> ThreadDef:
-    """One definition, checked completely: a field pydantic refuses does not hide the semantic
-    problems of the rest of the file (they are checked on what remains once it is set aside)."""
+    """One thread file, merged with its machine if it names one, and checked completely: a field
+    pydantic refuses does not hide the semantic problems of the rest of the file (they are
+    checked on what remains once it is set aside)."""
     doc = load_yaml(path, display, max_bytes=MAX_DEFINITION_BYTES)
     errors = bool_word_errors(doc)
     if not isinstance(doc.data, dict):
         raise InputErrors(errors + [doc.error((), "expected a mapping (id, title, initial, states, transitions)")])
-    data = {**_normalise(doc.data), "path": doc.path}
+    data = _normalise(doc.data)
+    starting: Optional[StartingPoint] = None
+    if isinstance(data.get("initial"), dict):
+        try:
+            starting = StartingPoint.model_validate(data["initial"])
+        except ValidationError as exc:
+            raise InputErrors(errors + pydantic_errors(doc, exc, ("initial",))) from None
+        data["initial"] = starting.state
+    data = {**data, "path": doc.path}
     skip: set[str] = set()
     dropped: set[str] = set()
     try:
-        thread = ThreadDef.model_validate(data)
+        spec = ThreadFile.model_validate(data)
     except ValidationError as exc:
         errors += pydantic_errors(doc, exc)
         repaired, skip, dropped = _set_aside(data, exc, Path(doc.path).stem)
         try:
-            thread = ThreadDef.model_validate(repaired)
+            spec = ThreadFile.model_validate(repaired)
         except ValidationError:
             raise InputErrors(errors) from None
-    errors += check_thread(doc, thread, vocabulary, skip=skip, dropped_states=dropped)
+    states_dir = path.parent
+    state_at = edge_at = None
+    if spec.machine is not None:
+        try:
+            machine, mdoc = load_machine(spec.machine, states_dir, vocabulary)
+        except InputError as exc:
+            raise InputErrors(errors + [doc.error(("machine",), f"{exc.problem}{did_you_mean(spec.machine, [p.stem for p in machine_files(states_dir)])}")]) from None
+        fields, state_at, edge_at, merge_errors, explain = merge(doc, spec, machine, mdoc)
+        errors += merge_errors
+    else:
+        if spec.initial is None:
+            errors.append(doc.error((), "initial: missing (or name a machine with `machine: standard`)"))
+        if not spec.states:
+            errors.append(doc.error((), "states: missing (or name a machine with `machine: standard`)"))
+        for i, state in enumerate(spec.states):
+            if state.replaces is not None:
+                errors.append(doc.error(("states", i, "replaces"), "`replaces:` renames a state of the thread's machine; this thread names no `machine:`"))
+        fields = {"states": spec.states, "transitions": spec.transitions, "initial": spec.initial or ""}
+        explain = f"{len(spec.states)} states, {_edges(spec.transitions)} edges written in the file"
+    try:
+        thread = ThreadDef(
+            **spec.model_dump(exclude={"states", "transitions", "initial"}),
+            **fields,
+            starting=starting,
+            explain=explain,
+        )
+    except ValidationError as exc:
+        raise InputErrors(errors + pydantic_errors(doc, exc)) from None
+    problems, notes = check_thread(
+        doc, thread, vocabulary, state_at, edge_at, standard_states(states_dir, vocabulary), skip=skip, dropped_states=dropped
+    )
+    errors += problems
     if errors:
         raise InputErrors(errors)
-    return thread
+    return thread.model_copy(update={"notes": tuple(notes)}) if notes else thread
 
 
 _PLACEHOLDERS: dict[str, Any] = {"title": "", "initial": "", "states": [], "transitions": []}
@@ -309,9 +531,13 @@ def collect_definitions(
                 stats.append((str(path), os.stat(path)))
             except OSError:
                 pass
+        for path in machine_files(states_dir):
+            try:
+                stats.append((str(path), os.stat(path)))
+            except OSError:
+                pass
         hashes = index.hashes(stats)
-        vocabulary_sha = hashes.get(str(vocab_path), "")
-        saved = index.definitions(vocabulary_sha)
+        saved = index.definitions(_shared_key(vocab_path, states_dir, hashes))
     errors: list[InputError] = []
     threads: dict[str, ThreadDef] = {}
     fresh: list[tuple[str, str, bytes]] = []
@@ -340,9 +566,20 @@ def collect_definitions(
             continue
         threads[thread.id] = thread
     if index is not None and not errors:  # a failing command leaves nothing behind
-        index.save_definitions(hashes.get(str(vocab_path), ""), fresh)
+        index.save_definitions(_shared_key(vocab_path, states_dir, hashes), fresh)
         index.flush()
     return vocabulary, threads, errors
+
+
+def _shared_key(vocab_path: Path, states_dir: Path, hashes: dict[str, str]) -> str:
+    """What every definition's reading depends on besides its own file: the vocabulary and the
+    machines a thread may name."""
+    return "|".join([hashes.get(str(vocab_path), ""), *(hashes.get(str(p), "") for p in machine_files(states_dir))])
+
+
+def _stamp(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
 
 
 def event_types_of(thread: ThreadDef, vocabulary: Vocabulary) -> tuple[EventTypeDef, ...]:

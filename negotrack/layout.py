@@ -16,6 +16,7 @@ from pathlib import Path
 STATE_DIR = "states"
 VOCABULARY_FILE = "vocabulary.yaml"
 LEXICON_FILE = "lexicon.yaml"
+MACHINES_DIR = "machines"  # shared machines (states/machines/NAME.yaml) that threads name with `machine:`
 NOT_THREADS = {VOCABULARY_FILE, LEXICON_FILE}
 EVENTS_DIR = "events"
 SEEDS_DIR = "seeds"
@@ -41,7 +42,7 @@ def definition_files(states_dir: Path) -> list[Path]:
 
 
 def definition_stats(states_dir: Path) -> list[tuple[str, "os.stat_result"]]:
-    """Every YAML file of `states/` (definitions, vocabulary, lexicon) with its stat."""
+    """Every YAML file of `states/` (definitions, vocabulary, lexicon, machines) with its stat."""
     try:
         entries = list(os.scandir(states_dir))
     except (FileNotFoundError, NotADirectoryError):
@@ -53,6 +54,10 @@ def definition_stats(states_dir: Path) -> list[tuple[str, "os.stat_result"]]:
                 found.append((e.path, e.stat()))
             except OSError:
                 continue
+    try:
+        found += [(e.path, e.stat()) for e in os.scandir(os.path.join(states_dir, MACHINES_DIR)) if e.name.endswith(".yaml") and e.is_file()]
+    except (FileNotFoundError, NotADirectoryError):
+        pass
     found.sort()
     return found
 

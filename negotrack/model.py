@@ -31,10 +31,19 @@ class PhaseDef(Record):
     description: str = ""
 
 
+class PloverCode(Record):
+    """An event type in PLOVER's terms (see negotrack/plover.py): category, mode, context."""
+
+    event: str
+    mode: str = ""
+    context: str = ""
+
+
 class EventTypeDef(Record):
     name: str
     description: str = ""
     cameo: str = ""
+    plover: Optional[PloverCode] = None
 
 
 DECISIVE_PHASES = ("agreed", "in_force", "collapsed", "cancelled", "suspended", "overtaken")
@@ -93,6 +102,7 @@ class StateDef(Record):
     phase: str
     description: str = ""
     final: bool = False
+    replaces: Optional[str] = None  # in a thread on a machine: the machine's state this one renames
 
 
 class TransitionDef(Record):
@@ -107,7 +117,47 @@ class TransitionDef(Record):
     dest: Optional[str] = None
 
 
+class StartingPoint(Record):
+    """Where a thread already under way starts, and on what grounds: the record form of
+    `initial: {state, since, note, source}`. Status and replay show it as given by the file."""
+
+    state: str
+    since: Optional[dt.date] = None
+    note: str = ""
+    source: str = ""
+
+
+class MachineDef(Record):
+    """A shared machine (states/machines/NAME.yaml) that thread files take with `machine: NAME`."""
+
+    name: str
+    description: str = ""
+    initial: str
+    states: tuple[StateDef, ...]
+    transitions: tuple[TransitionDef, ...]
+
+
+class ThreadFile(Record):
+    """A thread file as written: with `machine:` its states and transitions are only changes."""
+
+    id: str
+    title: str
+    parties: tuple[str, ...] = ()
+    mediators: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    machine: Optional[str] = None
+    initial: Optional[str] = None
+    states: tuple[StateDef, ...] = ()
+    transitions: tuple[TransitionDef, ...] = ()
+    event_types: tuple[EventTypeDef, ...] = ()
+    cues: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    support: Optional[SupportOverride] = None
+    path: str = ""
+
+
 class ThreadDef(Record):
+    """A thread as replay runs it: its machine's states and transitions merged with its own."""
+
     id: str
     title: str
     parties: tuple[str, ...] = ()
@@ -120,6 +170,10 @@ class ThreadDef(Record):
     cues: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     support: Optional[SupportOverride] = None
     path: str = ""
+    machine: Optional[str] = None
+    starting: Optional[StartingPoint] = None  # the record form of `initial:`, when given
+    explain: str = ""  # how the states and edges came about (validate prints it)
+    notes: tuple[str, ...] = ()  # harmless findings (unreachable standard states)
 
     def phase_of(self, state: str) -> str:
         for s in self.states:
@@ -254,8 +308,8 @@ class Step(Record):
 class ThreadStatus(Record):
     thread: str
     title: str
-    state: str
-    phase: str
+    state: Optional[str]  # None while the thread is not yet tracked (as-of before its `since`)
+    phase: Optional[str]
     since: Optional[dt.date]
     entered_by: Optional[Step]  # the event that put the thread in its current state
     last_event: Optional[Step]  # the latest event, whatever it did
@@ -265,6 +319,30 @@ class ThreadStatus(Record):
     held: int = 0
     doubted: int = 0
     to_review: int = 0  # held, doubted or low-confidence events no one has reviewed yet
+    tracked: bool = True
+    starting: Optional[StartingPoint] = None  # the starting point given by the thread file
+    overdue: bool = False  # a scheduled meeting whose expected date passed with no later report
+    expected: Optional[dt.date] = None  # the date the thread is waiting for (scheduled talks)
+
+
+class StartRow(Record):
+    """The first row of an audit: where the thread starts, as given by its file (not an event)."""
+
+    type: Literal["start"] = "start"
+    outcome: Literal["given"] = "given"
+    given_by: str  # the thread file
+    state: str
+    phase: str
+    since: Optional[dt.date] = None
+    note: str = ""
+    source: str = ""
+    tracked: bool = True  # False when the as-of date is before `since`
+    # the same keys as an event's row, so a reader of the audit can treat every row alike
+    date: Optional[dt.date] = None
+    from_state: Optional[str] = None
+    to_state: str = ""
+    from_phase: Optional[str] = None
+    to_phase: str = ""
 
 
 # --- articles and extraction ---------------------------------------------------------------

@@ -15,7 +15,8 @@ from typing import Iterator, Optional
 from negotrack.errors import InputError
 from negotrack.eventlog import DATE, FILE, ID, LINE, ORIGIN, TYPE, LogEntry, read_event_at
 from negotrack.logcheck import article_problems  # noqa: F401 - where it used to live
-from negotrack.model import Blocked, Event, SourceRef, Step, ThreadStatus
+from negotrack.model import Blocked, Event, SourceRef, StartRow, Step, ThreadDef, ThreadStatus
+from negotrack.overdue import clock, overdue
 from negotrack.replay import ReplayResult, Row, replay, rules_for
 from negotrack.reviews import load_reviews
 from negotrack.workspace import Workspace
@@ -62,7 +63,7 @@ def status_report(ws: Workspace, as_of: Optional[dt.date] = None, known_at: Opti
     were skipped (each "file:line: problem"), answered from the index's snapshot when no
     definition or log file changed."""
     index = ws.index if use_snapshot and ws.use_index else None
-    key = index.status_key(ws.root, as_of, known_at) if index is not None else ""
+    key = index.status_key(ws.root, as_of, known_at, clock(as_of)) if index is not None else ""
     if index is not None:
         saved = index.snapshot(key)
         if saved is not None:
@@ -91,7 +92,7 @@ def compute_statuses(ws: Workspace, as_of: Optional[dt.date] = None, known_at: O
     def lookup(entry: LogEntry) -> Event:
         return read_event_at(entry[FILE], entry[LINE], ws.display(entry[FILE]))
 
-    return [thread_status(result, lookup) for result in results.values()]
+    return [thread_status(result, lookup, as_of) for result in results.values()]
 
 
 @contextmanager
@@ -111,7 +112,22 @@ def bulk() -> Iterator[None]:
             gc.enable()
 
 
-def thread_status(result: ReplayResult, lookup) -> ThreadStatus:
+def is_tracked(thread: ThreadDef, as_of: Optional[dt.date]) -> bool:
+    """False when the as-of date is before the day the thread file says tracking starts."""
+    start = thread.starting
+    return not (as_of is not None and start is not None and start.since is not None and as_of < start.since)
+
+
+def given_since(result: ReplayResult) -> Optional[dt.date]:
+    """Since when the thread is in its state: the move that put it there, else the `since` of
+    the starting point the thread file gives (when replay started where the file says)."""
+    if result.since:
+        return dt.date.fromisoformat(result.since)
+    start = result.thread.starting
+    return start.since if start is not None and result.initial == result.thread.initial else None
+
+
+def thread_status(result: ReplayResult, lookup, as_of: Optional[dt.date] = None) -> ThreadStatus:
     warnings = []
     if result.rejected:
         warnings.append(f"{result.rejected} event(s) rejected: see `negotrack replay {result.thread.id}`")
@@ -120,13 +136,15 @@ def thread_status(result: ReplayResult, lookup) -> ThreadStatus:
     if result.to_review:
         warnings.append(f"{result.to_review} event(s) wait for review: see `negotrack review {result.thread.id}`")
     last = result.last
+    tracked = is_tracked(result.thread, as_of)
+    late, expected = overdue(result, clock(as_of)) if tracked else (False, None)
     return ThreadStatus(
         thread=result.thread.id,
         title=result.thread.title,
-        state=result.state,
-        phase=result.phase,
-        since=dt.date.fromisoformat(result.since) if result.since else None,
-        entered_by=step(result.moved_by, result, lookup) if result.moved_by else None,
+        state=result.state if tracked else None,
+        phase=result.phase if tracked else None,
+        since=given_since(result) if tracked else None,
+        entered_by=step(result.moved_by, result, lookup) if result.moved_by and tracked else None,
         last_event=step(last, result, lookup) if last else None,
         events=result.events,
         rejected=result.rejected,
@@ -134,6 +152,29 @@ def thread_status(result: ReplayResult, lookup) -> ThreadStatus:
         held=result.held,
         doubted=result.doubted,
         to_review=result.to_review,
+        tracked=tracked,
+        starting=result.thread.starting,
+        overdue=late,
+        expected=expected,
+    )
+
+
+def start_row(result: ReplayResult, as_of: Optional[dt.date] = None, given_by: str = "") -> StartRow:
+    """Where replay started, marked as given by the thread file (`given_by`, as shown to users)."""
+    thread = result.thread
+    start = thread.starting
+    given = start is not None and result.initial == thread.initial
+    return StartRow(
+        given_by=given_by or thread.path,
+        state=result.initial,
+        phase=thread.phase_of(result.initial),
+        since=start.since if given else None,
+        note=start.note if given else "",
+        source=start.source if given else "",
+        tracked=is_tracked(thread, as_of),
+        date=start.since if given else None,
+        to_state=result.initial,
+        to_phase=thread.phase_of(result.initial),
     )
 
 

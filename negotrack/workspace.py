@@ -227,8 +227,60 @@ class Workspace:
         return path if path.is_absolute() else self.root / path
 
 
-def init_workspace(target: Path) -> Path:
-    """A new workspace: the standard vocabulary, lexicon and shipped threads, and no events."""
+WORKSPACE_README = """# A negotrack workspace
+
+- `states/` — `vocabulary.yaml` (the phases and event types), `lexicon.yaml` (the cue words) and
+  one file per negotiation thread, `states/ID.yaml`.
+- `events/` — what `negotrack ingest` and `negotrack add-event` record (one JSON-lines file per article).
+- `articles/` — a place for the articles the events quote.
+
+## Add a thread
+
+Write `states/lyss-water.yaml` (the file name is the id):
+
+```yaml
+id: lyss-water
+title: Lyss river water-sharing talks
+parties: [Arland, Borovia]
+mediators: [Switzerland]
+aliases: [Lyss river, water-sharing talks]   # names and places that identify it in text
+machine: standard                           # the standard states and transitions
+```
+
+`machine: standard` gives the thread every phase and event of the standard vocabulary (talks
+proposed, scheduled, held, stalled, suspended, resumed, agreements reached, in force, collapsed,
+...). Check it with `negotrack validate`; draw it with `negotrack graph lyss-water`.
+
+## Add a thread that is already under way
+
+Most talks have a history before the first article you have. Say where the thread stands, since
+when, and on what grounds:
+
+```yaml
+id: lyss-water
+title: Lyss river water-sharing talks
+aliases: [Lyss river, water-sharing talks]
+machine: standard
+initial: {state: active, since: 2029-02-25, note: "rounds held in Geneva since late 2028", source: "https://example.org/lyss-talks"}
+```
+
+`status` shows the thread in `active` since that date until an event moves it, `replay` shows
+the starting point as its first row, and `--as-of` a date before `since` shows the thread as not
+yet tracked. `initial: active` alone works too.
+
+## Then
+
+```sh
+negotrack ingest ~/clippings/        # draw and record events from articles
+negotrack status                     # where each thread stands, with the quote that put it there
+negotrack replay lyss-water          # every event, and what it did
+```
+"""
+
+
+def init_workspace(target: Path, example: bool = False) -> Path:
+    """A new workspace: the standard vocabulary and lexicon, a README on adding threads, no
+    events, and no threads unless `example` (then the shipped Gaza threads)."""
     if target.exists() and not target.is_dir():
         raise InputError(str(target), "exists and is a file; choose a new or empty folder")
     if target.exists() and any(target.iterdir()):
@@ -246,8 +298,10 @@ def init_workspace(target: Path) -> Path:
         (staging / "articles").mkdir()
         for name in [VOCABULARY_FILE, LEXICON_FILE]:
             shutil.copyfile(shipped_file(name), staging / STATE_DIR / name)
-        for path in definition_files(SHIPPED / STATE_DIR):
-            shutil.copyfile(path, staging / STATE_DIR / path.name)
+        (staging / "README.md").write_text(WORKSPACE_README, encoding="utf-8")
+        if example:
+            for path in definition_files(SHIPPED / STATE_DIR):
+                shutil.copyfile(path, staging / STATE_DIR / path.name)
         if target.exists():
             target.rmdir()
         staging.rename(target)  # the workspace appears whole or not at all

@@ -43,9 +43,9 @@ def cli():
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    """A fresh workspace made by `negotrack init`."""
+    """A fresh workspace made by `negotrack init --example` (the two shipped threads, no events)."""
     ws = tmp_path / "ws"
-    result = run_cli("init", str(ws))
+    result = run_cli("init", "--example", str(ws))
     assert result.code == 0, result.err
     return ws
 

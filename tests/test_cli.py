@@ -33,7 +33,7 @@ def test_shipped_status_on_a_fresh_clone(cli, tmp_path: Path) -> None:
     assert "doha-ceasefire" in human.out and "“Blinken on Thursday said the gaps were narrowing.”" in human.out
 
 
-def test_init_gives_an_empty_workspace(cli, workspace: Path) -> None:
+def test_init_example_gives_the_shipped_threads_and_no_events(cli, workspace: Path) -> None:
     assert sorted(p.name for p in (workspace / "states").iterdir()) == [
         "doha-ceasefire.yaml", "lexicon.yaml", "us-israel-rafah.yaml", "vocabulary.yaml"
     ]
@@ -53,7 +53,8 @@ def test_record_and_audit_a_user_thread(cli, workspace: Path, article: Path) -> 
 
     replay = cli("replay", "lyss-water", "--json", "--workspace", str(workspace))
     assert replay.code == 0, replay.err
-    steps = json.loads(replay.out)
+    start, *steps = json.loads(replay.out)
+    assert (start["type"], start["outcome"], start["to_state"], start["given_by"]) == ("start", "given", "dormant", "states/lyss-water.yaml")
     assert [(s["type"], s["outcome"], s["from_state"], s["to_state"]) for s in steps] == [
         ("agreement_in_force", "rejected", "dormant", "dormant"),
         ("talks_held", "moved", "dormant", "active"),

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from negotrack.definitions import load_definitions
 from negotrack.evaluate import GoldArticle, combine, evaluate_corpus, evaluate_many, render_report, score_file
 from negotrack.lexicon import load_lexicon
 from negotrack.model import Event, Evidence, Source, ThreadDef, Vocabulary
@@ -16,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 LEXICON = load_lexicon(REPO / "states" / "lexicon.yaml")
 VOCAB = Vocabulary(**yaml.safe_load((REPO / "states" / "vocabulary.yaml").read_text()))
-MACHINE = yaml.safe_load((REPO / "states" / "doha-ceasefire.yaml").read_text())
+MACHINE = load_definitions(REPO / "states")[1]["doha-ceasefire"].model_dump()  # the standard machine, merged
 HARBOR = ThreadDef(**{**MACHINE, "id": "harbor", "title": "Harbor talks", "parties": ["Norland", "Estria"],
                       "mediators": ["Valdoria"], "aliases": ["Harbor talks", "Port Venn"]})
 

@@ -10,6 +10,7 @@ from typing import Optional
 
 import yaml
 
+from negotrack.definitions import load_definitions
 from negotrack.extract import extract_article
 from negotrack.lexicon import load_lexicon
 from negotrack.model import Article, Event, ThreadDef, Vocabulary
@@ -17,7 +18,7 @@ from negotrack.model import Article, Event, ThreadDef, Vocabulary
 REPO = Path(__file__).resolve().parents[1]
 LEXICON = load_lexicon(REPO / "states" / "lexicon.yaml")
 VOCAB = Vocabulary(**yaml.safe_load((REPO / "states" / "vocabulary.yaml").read_text()))
-MACHINE = yaml.safe_load((REPO / "states" / "doha-ceasefire.yaml").read_text())
+MACHINE = load_definitions(REPO / "states")[1]["doha-ceasefire"].model_dump()  # the standard machine, merged
 
 
 def thread(tid: str, parties: list[str], mediators: list[str], aliases: list[str], cues: Optional[dict] = None) -> ThreadDef:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from negotrack.definitions import load_definitions
 from negotrack.errors import InputError
 from negotrack.lexicon import PatternError, compile_pattern, load_lexicon, parse_lexicon
 from negotrack.model import ThreadDef
@@ -77,7 +78,7 @@ def test_errors_name_the_file_and_line(tmp_path: Path) -> None:
 
 def test_thread_cues_are_added() -> None:
     lex = load_lexicon(SHIPPED)
-    machine = yaml.safe_load((REPO / "states" / "doha-ceasefire.yaml").read_text())
+    machine = load_definitions(REPO / "states")[1]["doha-ceasefire"].model_dump()  # the standard machine, merged
     t = ThreadDef(**{**machine, "cues": {"talks_held": ["gathered at ... lighthouse"]}})
     more = lex.with_thread_cues(t)
     assert len(more.types["talks_held"].cues) == len(lex.types["talks_held"].cues) + 1

@@ -148,9 +148,10 @@ def lyss_workspace(ws: Path, confidence: float = 0.6) -> tuple[str, str]:
 
 
 def steps(cli, ws: Path) -> list[dict]:
+    """The audit's event rows (the first row, where the thread starts, is not an event)."""
     run = cli("-w", str(ws), "replay", "lyss-water", "--json")
     assert run.code == 0, run.err
-    return json.loads(run.out)
+    return [r for r in json.loads(run.out) if r["type"] != "start"]
 
 
 def test_confirm_and_dismiss_round_trip(cli, workspace: Path) -> None:
