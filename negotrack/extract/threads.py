@@ -140,10 +140,11 @@ def scores(mentions: Iterable[Mention], lo: int = 0, hi: int = 1 << 30) -> dict[
 
 
 def sides_named(view: SentenceView, thread: str) -> bool:
-    """Two of a thread's parties or mediators named together: they are the process meeting."""
+    """Two proper names of a thread (parties, mediators, or aliases such as its negotiators)
+    named together: they are the process meeting."""
     key = ("sides", thread)
     if key not in view.memo:
-        view.memo[key] = len({m.name for m in view.mentions if m.thread == thread and m.weight == NAME_WEIGHT and proper(m.name)}) >= 2
+        view.memo[key] = len({m.name for m in view.mentions if m.thread == thread and proper(m.name)}) >= 2
     return view.memo[key]
 
 
