@@ -87,3 +87,12 @@ def add_thread(ws: Path, thread_id: str, aliases: list[str], title: str = "Test 
     path = ws / "states" / f"{thread_id}.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def status_by_thread(cli, ws: Path, *extra: str) -> dict:
+    """`negotrack status --json` of a workspace, keyed by thread id."""
+    import json
+
+    result = cli("status", "--json", "-w", str(ws), *extra)
+    assert result.code == 0, result.err
+    return {s["thread"]: s for s in json.loads(result.out)}

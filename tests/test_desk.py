@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import REPO, status_by_thread
 from negotrack.eventlog import write_events
 from negotrack.model import Event, Evidence, Source
 
@@ -56,10 +56,7 @@ def desk(desk_base: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(desk_base, tmp_path / "desk"))
 
 
-def status(cli, ws: Path, *extra: str) -> dict:
-    result = cli("status", "--json", "-w", str(ws), *extra)
-    assert result.code == 0, result.err
-    return {s["thread"]: s for s in json.loads(result.out)}
+status = status_by_thread
 
 
 # --- overdue -------------------------------------------------------------------------------

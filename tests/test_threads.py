@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, status_by_thread
 
 PHASES = ["dormant", "proposed", "scheduled", "active", "stalled", "suspended", "agreed", "in_force", "collapsed", "cancelled", "overtaken"]
 
@@ -57,10 +57,7 @@ def clean(clean_base: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(clean_base, tmp_path / "desk"))
 
 
-def status_of(cli, ws: Path, *extra: str) -> dict:
-    result = cli("status", "--json", "-w", str(ws), *extra)
-    assert result.code == 0, result.err
-    return {s["thread"]: s for s in json.loads(result.out)}
+status_of = status_by_thread
 
 
 # --- init and the empty workspace ----------------------------------------------------------
