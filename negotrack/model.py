@@ -57,7 +57,7 @@ class SupportRules(Record):
     supported event its chosen history leaves rejected, beyond the event's own weight."""
 
     decisive: tuple[str, ...] = DECISIVE_PHASES
-    min_confidence: float = Field(default=0.55, ge=0, le=1)
+    min_confidence: float = Field(default=0.5, ge=0, le=1)
     min_sources: int = Field(default=2, ge=1)
     attributed_counts: bool = True
     reject_penalty: float = Field(default=0.0, ge=0)

@@ -271,3 +271,21 @@ def test_a_dateline_place_does_not_name_a_thread() -> None:
     body = "Port Venn, March 22 (Wire) — The talks resumed on Thursday after a week's pause."
     evs = kinds(events(body, threads={"lake": lake, "harbor": harbor}, title="Norland and Estria talks resume"))
     assert evs == {("harbor", "talks_resumed", dt.date(2024, 3, 21))}
+
+
+def test_progress_and_deadlock_are_told_in_quotes() -> None:
+    """The quoted-rhetoric check does not apply where the lexicon exempts a type from it:
+    progress and deadlock are reported in the participants' own words."""
+    said = events("“We made real progress,” the Valdoria envoy said of the Harbor talks on Thursday.")
+    assert [(e.type, e.date) for e in said] == [("progress_reported", dt.date(2024, 3, 21))]
+    types = dict(LEXICON.types)
+    types["progress_reported"] = types["progress_reported"].model_copy(update={"exempt": ()})
+    strict = LEXICON.model_copy(update={"types": types})
+    a = article("“We made real progress,” the Valdoria envoy said of the Harbor talks on Thursday.")
+    x = extract_article(a, VOCAB, THREADS, strict, proposers=())
+    assert x.events == () and "inside a quotation (rhetoric, not a report)" in [d.reason for d in x.discarded]
+
+
+def test_negotiating_panels_are_the_process() -> None:
+    evs = events("The Harbor talks resumed in Port Venn on Monday. The panels will meet again on Friday next week.")
+    assert ("harbor", "talks_scheduled") in {(e.thread, e.type) for e in evs}
