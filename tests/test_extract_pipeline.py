@@ -11,7 +11,7 @@ import pytest
 from negotrack.articles import MAX_ARTICLE_BYTES, read_article
 from negotrack.errors import InputError
 from negotrack.extract import Hit, extract_article
-from negotrack.lexicon import load_lexicon, parse_lexicon
+from negotrack.lexicon import parse_lexicon
 from negotrack.model import Event
 from tests.test_extract import LEXICON, REPO, THREADS, VOCAB, article, events
 

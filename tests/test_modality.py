@@ -12,7 +12,7 @@ import pytest
 
 from negotrack.extract import extract_article, modality
 from negotrack.model import Article, Extraction, ThreadDef, Vocabulary
-from tests.test_extract import HARBOR, LEXICON, MACHINE, THREADS, VOCAB
+from tests.test_extract import LEXICON, MACHINE, THREADS, VOCAB
 
 FRIDAY = dt.date(2024, 3, 22)
 # a harbour thread with a cue of its own for a type it does not declare

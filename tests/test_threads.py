@@ -145,7 +145,7 @@ def test_problems_in_overrides_name_the_thread_file_and_line(cli, clean: Path) -
     assert f"states/lyss-water.yaml:{line_of(path, 'overtakn')}: state 'dam_opened' replaces 'overtakn', which machine 'standard' does not have (did you mean 'overtaken'?)" in result.err
     write(clean, "lyss-water", EIGHT_LINES.format(id="lyss-water") + "transitions:\n  - {trigger: talks_held, source: [dormant], dest: actve}\n")
     result = cli("validate", str(clean))
-    assert f"states/lyss-water.yaml:8: unknown destination state 'actve' (did you mean 'active'?)" in result.err
+    assert "states/lyss-water.yaml:8: unknown destination state 'actve' (did you mean 'active'?)" in result.err
     write(clean, "lyss-water", EIGHT_LINES.format(id="lyss-water").replace("machine: standard", "machine: standrd"))
     result = cli("validate", str(clean))
     assert result.code == 2

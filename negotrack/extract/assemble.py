@@ -8,9 +8,8 @@ one event per thread, type and date (±1 day: the same happening told twice).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
