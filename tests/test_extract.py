@@ -289,3 +289,9 @@ def test_progress_and_deadlock_are_told_in_quotes() -> None:
 def test_negotiating_panels_are_the_process() -> None:
     evs = events("The Harbor talks resumed in Port Venn on Monday. The panels will meet again on Friday next week.")
     assert ("harbor", "talks_scheduled") in {(e.thread, e.type) for e in evs}
+
+
+def test_a_reference_back_may_carry_an_adjective() -> None:
+    """"The new round" refers back to the thread in context as "the round" does."""
+    evs = events("Norland and Estria resumed the Harbor talks in Port Venn on Monday.\n\nThe new round opened on Tuesday morning.")
+    assert ("harbor", "talks_held", dt.date(2024, 3, 19)) in kinds(evs)
