@@ -197,7 +197,7 @@ class Settings(_Strict):
     # the learned typer proposes a type where the rules are silent at `model_threshold`, and a
     # second type beside the rules' only at `model_second_threshold` (0 < t <= 1; 1 turns it off)
     model_threshold: float = Field(default=0.7, gt=0, le=1)
-    model_second_threshold: float = Field(default=0.9, gt=0, le=1)
+    model_second_threshold: float = Field(default=0.8, gt=0, le=1)
 
 
 LIST_NAMES = (
