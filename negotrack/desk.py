@@ -10,15 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Mapping, Optional
 
-from pydantic import ValidationError
-
-from negotrack.errors import InputError
-from negotrack.eventlog import FILE, LINE, LogEntry
+from negotrack.eventlog import FILE, LINE, LogEntry, read_events_at
 from negotrack.model import Event, StartRow, Step, ThreadDef, ThreadStatus
-from negotrack.replay import ReplayResult, Row, replay
-from negotrack.report import bulk, start_row, step, thread_status
+from negotrack.replay import ReplayResult, Row
+from negotrack.report import bulk, replay_threads, start_row, step, thread_status
 from negotrack.workspace import Workspace
 
 
@@ -40,20 +37,19 @@ class Audit:
     happenings: list[Happening] = field(default_factory=list)
 
 
-def read_full_log(ws: Workspace, files: Optional[list[Path]] = None) -> dict[tuple[str, int], Event]:
-    """Every event of the log as a full record, keyed as replay's entries are (file, line)."""
+def read_full_events(ws: Workspace, per_thread: Mapping[str, list[LogEntry]]) -> dict[tuple[str, int], Event]:
+    """The full record of every event replay will show, keyed as its entries are (file, line):
+    each log file read once, and only the lines the index kept (a line `status` skips as bad
+    is skipped here too)."""
+    wanted: dict[str, list[int]] = {}
+    for entries in per_thread.values():
+        for e in entries:
+            wanted.setdefault(e[FILE], []).append(e[LINE])
     out: dict[tuple[str, int], Event] = {}
-    for path in ws.log_files() if files is None else files:
-        shown = ws.display(path)
-        for line_no, raw in enumerate(path.read_bytes().splitlines(), 1):
-            if not raw.strip():
-                continue
-            try:
-                out[(str(path), line_no)] = Event.model_validate_json(raw)
-            except ValidationError as exc:
-                err = exc.errors()[0]
-                where = ".".join(str(p) for p in err["loc"]) or "event"
-                raise InputError(shown, f"{where}: {err['msg']}", line_no) from None
+    for file, lines in wanted.items():
+        lines = sorted(set(lines))
+        for line_no, event in zip(lines, read_events_at(file, lines, ws.display(Path(file)))):
+            out[(file, line_no)] = event
     return out
 
 
@@ -65,10 +61,10 @@ def audits(
 ) -> list[Audit]:
     """The audit of each thread asked for (all by default), in id order."""
     ids = sorted(ws.threads) if thread_ids is None else [ws.thread(t).id for t in thread_ids]
-    files = ws.log_files()
     with bulk():
-        per_thread = ws.entries(files)
-        events = read_full_log(ws, files)
+        per_thread = ws.entries()
+        events = read_full_events(ws, {tid: per_thread[tid] for tid in ids})
+        results = replay_threads(ws, ids, per_thread, as_of, known_at)
 
     def lookup(entry: LogEntry) -> Event:
         return events[(entry[FILE], entry[LINE])]
@@ -76,7 +72,7 @@ def audits(
     out = []
     for tid in ids:
         thread = ws.threads[tid]
-        result = replay(thread, per_thread[tid], as_of=as_of, known_at=known_at)
+        result = results[tid]
         audit = Audit(
             thread=thread,
             result=result,

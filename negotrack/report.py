@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from contextlib import contextmanager
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Mapping, Optional
 
 from negotrack.errors import InputError
 from negotrack.eventlog import DATE, FILE, ID, LINE, ORIGIN, TYPE, LogEntry, read_event_at
@@ -79,20 +79,33 @@ def status_report(ws: Workspace, as_of: Optional[dt.date] = None, known_at: Opti
 def compute_statuses(ws: Workspace, as_of: Optional[dt.date] = None, known_at: Optional[dt.date] = None) -> list[ThreadStatus]:
     with bulk():
         per_thread = ws.entries(use_index=ws.use_index)
-        reviews = load_reviews(ws.root)
-        vocabulary = ws.vocabulary
-        results = {
-            tid: replay(
-                ws.threads[tid], per_thread[tid], as_of=as_of, known_at=known_at, keep_rows=False,
-                rules=rules_for(vocabulary, ws.threads[tid]), reviews=reviews,
-            )
-            for tid in sorted(ws.threads)
-        }
+        results = replay_threads(ws, sorted(ws.threads), per_thread, as_of, known_at, keep_rows=False)
 
     def lookup(entry: LogEntry) -> Event:
         return read_event_at(entry[FILE], entry[LINE], ws.display(entry[FILE]))
 
     return [thread_status(result, lookup, as_of) for result in results.values()]
+
+
+def replay_threads(
+    ws: Workspace,
+    thread_ids: Iterable[str],
+    per_thread: Mapping[str, list[LogEntry]],
+    as_of: Optional[dt.date] = None,
+    known_at: Optional[dt.date] = None,
+    keep_rows: bool = True,
+) -> dict[str, ReplayResult]:
+    """Threads replayed as `status` replays them: each with its support rules (the vocabulary's
+    and its own overrides) and the analysts' reviews, so every command tells the same story."""
+    reviews = load_reviews(ws.root)
+    vocabulary = ws.vocabulary
+    return {
+        tid: replay(
+            ws.threads[tid], per_thread[tid], as_of=as_of, known_at=known_at, keep_rows=keep_rows,
+            rules=rules_for(vocabulary, ws.threads[tid]), reviews=reviews,
+        )
+        for tid in thread_ids
+    }
 
 
 @contextmanager
@@ -202,13 +215,12 @@ def review_queue(ws: Workspace, thread_id: Optional[str] = None) -> list[dict]:
     from negotrack.machines import machine_for
 
     ids = [ws.thread(thread_id).id] if thread_id else sorted(ws.threads)
-    per_thread = ws.entries()
-    reviews = load_reviews(ws.root)
+    results = replay_threads(ws, ids, ws.entries())
     queue: list[tuple[tuple, dict]] = []
     for tid in ids:
         thread = ws.threads[tid]
         rules = rules_for(ws.vocabulary, thread)
-        result = replay(thread, per_thread[tid], rules=rules, reviews=reviews)
+        result = results[tid]
         decide = machine_for(thread).decide
         for row in result.rows:
             low = row.confidence is None or row.confidence < rules.min_confidence

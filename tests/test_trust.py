@@ -183,6 +183,21 @@ def test_confirm_and_dismiss_round_trip(cli, workspace: Path) -> None:
     assert cli("-w", str(workspace), "validate").code == 0  # the review file is not read as events
 
 
+def test_the_desk_commands_tell_the_story_status_tells(cli, workspace: Path) -> None:
+    """Export (and so the timeline, changes and check, which share its replay) holds the weak
+    agreement as status does, and shows an analyst's verdict on it."""
+    _, deal = lyss_workspace(workspace)
+
+    def outcome() -> str:
+        run = cli("-w", str(workspace), "export", "--format", "plover", "lyss-water")
+        assert run.code == 0, run.err
+        return next(json.loads(line)["outcome"] for line in run.out.splitlines() if json.loads(line)["id"] == deal)
+
+    assert outcome() == "held"
+    assert cli("-w", str(workspace), "dismiss", deal, "--reason", "not a deal").code == 0
+    assert outcome() == "dismissed"
+
+
 def test_unknown_id_is_one_error_and_writes_nothing(cli, workspace: Path) -> None:
     lyss_workspace(workspace)
     for args in (["confirm", "feedfacefeedface"], ["dismiss", "feedfacefeedface", "--reason", "wrong"]):
