@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Iterable, Optional, Sequence, Union
+from typing import Iterator, Iterable, Optional, Sequence, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -293,15 +293,22 @@ class ReliabilityBin(_Loose):
     share_right: float
 
 
+def judged(report: EvalReport) -> Iterator[tuple[Scored, bool]]:
+    """Every predicted event of a report with whether it was right; optional matches are left
+    out, as scoring sets them aside."""
+    for f in report.files:
+        yield from ((e, True) for e in f.matched)
+        yield from ((e, False) for e in f.extras)
+
+
 def reliability(reports: Iterable[EvalReport], bins: int = 10) -> tuple[ReliabilityBin, ...]:
     """The reliability table: a confidence means what it says when, in each bin, the share of
-    right events is close to the mean confidence. Optional matches are left out, as in scoring."""
+    right events is close to the mean confidence."""
     found: list[list[tuple[float, bool]]] = [[] for _ in range(bins)]
     for r in reports:
-        for f in r.files:
-            for e, ok in [*((e, True) for e in f.matched), *((e, False) for e in f.extras)]:
-                c = e.confidence if e.confidence is not None else 0.0
-                found[min(bins - 1, max(0, int(c * bins)))].append((c, ok))
+        for e, ok in judged(r):
+            c = e.confidence if e.confidence is not None else 0.0
+            found[min(bins - 1, max(0, int(c * bins)))].append((c, ok))
     out = []
     for i, items in enumerate(found):
         n = len(items)

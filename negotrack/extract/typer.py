@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import numpy as np
 
@@ -56,6 +56,14 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
+def char_ngrams(form: str) -> Iterator[str]:
+    """The character n-gram features of one word (padded with spaces, so ends count)."""
+    padded = f" {form} "
+    for n in range(CHAR_RANGE[0], CHAR_RANGE[1] + 1):
+        for i in range(0, len(padded) - n + 1):
+            yield "c:" + padded[i:i + n]
+
+
 def features(toks: list[Token]) -> dict[str, int]:
     """Feature counts: words (w:), word pairs (b:), and character n-grams inside words (c:)."""
     counts: dict[str, int] = {}
@@ -66,14 +74,25 @@ def features(toks: list[Token]) -> dict[str, int]:
             counts[key] = counts.get(key, 0) + 1
         prev = f
         if f[0] != "<":
-            padded = f" {f} "
-            n_lo, n_hi = CHAR_RANGE
-            for n in range(n_lo, n_hi + 1):
-                for i in range(0, len(padded) - n + 1):
-                    key = "c:" + padded[i:i + n]
-                    counts[key] = counts.get(key, 0) + 1
+            for key in char_ngrams(f):
+                counts[key] = counts.get(key, 0) + 1
     counts["b:" + prev + " </s>"] = counts.get("b:" + prev + " </s>", 0) + 1
     return counts
+
+
+def tfidf(counts: dict[str, int], index: dict[str, int], idf: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """Column ids and sublinear tf-idf values, L2-normalised, in the order of `counts`: the one
+    definition training and the shipped model both use."""
+    ids, vals = [], []
+    for f, c in counts.items():
+        j = index.get(f)
+        if j is not None:
+            ids.append(j)
+            vals.append((1.0 + math.log(c)) * idf[j])
+    v = np.asarray(vals, dtype=np.float64)
+    if len(v):
+        v /= np.sqrt((v * v).sum())
+    return ids, v
 
 
 @dataclass(frozen=True)
@@ -114,19 +133,9 @@ class Typer:
             return model
 
     def vector(self, counts: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-        """Sparse tf-idf (sublinear tf, L2-normalised): column ids and values."""
-        ids, vals = [], []
-        index = self.index
-        for f, c in counts.items():
-            j = index.get(f)
-            if j is not None:
-                ids.append(j)
-                vals.append((1.0 + math.log(c)) * self.idf[j])
-        if not ids:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        v = np.asarray(vals)
-        v /= np.sqrt((v * v).sum())
-        return np.asarray(ids, dtype=np.int64), v
+        """Sparse tf-idf of a sentence's features: column ids and values."""
+        ids, vals = tfidf(counts, self.index, self.idf)
+        return np.asarray(ids, dtype=np.int64), vals
 
     def probabilities(self, text: str) -> dict[str, float]:
         ids, vals = self.vector(features(tokens(text)))
@@ -160,12 +169,10 @@ class Typer:
             j = index.get("w:" + t.form)
             if j is not None:
                 score += coef[j, k] * self.idf[j]
-            padded = f" {t.form} "
-            for n in range(CHAR_RANGE[0], CHAR_RANGE[1] + 1):
-                for i in range(0, len(padded) - n + 1):
-                    j = index.get("c:" + padded[i:i + n])
-                    if j is not None:
-                        score += coef[j, k] * self.idf[j] * 0.2
+            for key in char_ngrams(t.form):
+                j = index.get(key)
+                if j is not None:
+                    score += coef[j, k] * self.idf[j] * 0.2
             if score > best_score:
                 best, best_score = t, score
         if best is None:
