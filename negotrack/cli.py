@@ -78,14 +78,12 @@ def report_problems(problems: Sequence[str]) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from negotrack.workspace import Workspace
 
-    from negotrack.overdue import clock
-
     ws = _workspace(args)
     if args.no_cache:
         ws = Workspace(ws.root, use_index=False)
     report = None
     if not args.no_cache:  # the warm path: list files, compare signatures, print the snapshot
-        report = ws.index.snapshot(ws.index.status_key(ws.root, args.as_of, args.known_at, clock(args.as_of)))
+        report = ws.index.snapshot(ws.status_key(args.as_of, args.known_at))
     if report is None:  # only now pay for pydantic, transitions and the replay
         from negotrack.report import status_report
 

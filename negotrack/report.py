@@ -63,7 +63,7 @@ def status_report(ws: Workspace, as_of: Optional[dt.date] = None, known_at: Opti
     were skipped (each "file:line: problem"), answered from the index's snapshot when no
     definition or log file changed."""
     index = ws.index if use_snapshot and ws.use_index else None
-    key = index.status_key(ws.root, as_of, known_at, clock(as_of)) if index is not None else ""
+    key = ws.status_key(as_of, known_at) if index is not None else ""
     if index is not None:
         saved = index.snapshot(key)
         if saved is not None:

@@ -8,6 +8,8 @@ rather than write into the installed package or the checkout.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import hashlib
 import marshal
 import os
@@ -97,6 +99,13 @@ class Workspace:
         from negotrack.index import Index
 
         return Index(self.root if self.use_index else None, writable=not self.read_only)
+
+    def status_key(self, as_of: Optional[dt.date], known_at: Optional[dt.date]) -> str:
+        """What a saved status is valid for: the files it was made from, the two clocks, and the
+        day overdue is judged on. Light: the warm `status` asks it before importing anything heavy."""
+        from negotrack.overdue import clock
+
+        return self.index.status_key(self.root, as_of, known_at, clock(as_of))
 
     @cached_property
     def definitions(self) -> tuple["Vocabulary", dict[str, "ThreadDef"]]:
