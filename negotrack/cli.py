@@ -459,7 +459,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             f"\nall {len(reports)} together (micro): P {f.precision:.3f}  R {f.recall:.3f}  F1 {f.f1:.3f}  "
             f"(TP {f.tp}, FP {f.fp}, FN {f.fn}, {f.thread_errors} of the FP on the wrong thread); "
             f"phases {f.checkpoints_ok}/{f.checkpoints} ({f.phase_accuracy:.3f}), "
-            f"plain replay {f.checkpoints_ok_plain}/{f.checkpoints} ({f.phase_accuracy_plain:.3f})"
+            f"plain replay {f.checkpoints_ok_plain}/{f.checkpoints} ({f.phase_accuracy_plain:.3f}); "
+            f"the gold's own events {f.checkpoints_ok_from_gold}/{f.checkpoints}"
         )
     if table is not None:
         print("\nreliability of confidences (events scored right or wrong; optional matches left out):")

@@ -84,6 +84,24 @@ def test_corpus_report(tmp_path: Path) -> None:
     assert combine([rep]).figures.f1 == rep.figures.f1
 
 
+def test_gold_events_give_the_ceiling(tmp_path: Path) -> None:
+    """The gold's own events, replayed, say what a perfect extraction would score: they reach
+    the suspension extraction missed, and a checkpoint they contradict is shown as such."""
+    corpus = write_corpus(tmp_path / "c")
+    gold = yaml.safe_load((corpus / "gold.yaml").read_text())
+    gold["checkpoints"].append({"thread": "harbor", "date": "2024-03-24", "phase": "suspended"})
+    gold["checkpoints"].append({"thread": "harbor", "date": "2024-03-25", "phase": "agreed"})  # no gold event says so
+    (corpus / "gold.yaml").write_text(yaml.safe_dump(gold))
+    rep = evaluate_corpus(corpus, VOCAB, {"harbor": HARBOR}, LEXICON, proposers=())
+    cps = {str(c.date): c for c in rep.checkpoints}
+    assert cps["2024-03-24"].from_gold == "suspended" and cps["2024-03-24"].ok_from_gold
+    assert cps["2024-03-24"].predicted == "stalled" and not cps["2024-03-24"].ok  # extraction missed the suspension
+    assert not cps["2024-03-25"].ok_from_gold
+    assert (rep.figures.checkpoints_ok_from_gold, rep.figures.checkpoints) == (4, 5)
+    assert "the gold's own events 4/5" in render_report(rep)
+    assert "the gold's own events give suspended" in render_report(rep)
+
+
 @pytest.mark.skipif(not (SHARED / "corpus").exists(), reason="shared dev corpus not present")
 def test_dev_corpus_quality() -> None:
     from negotrack.definitions import load_definitions

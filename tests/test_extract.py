@@ -296,3 +296,21 @@ def test_a_reference_back_may_carry_an_adjective() -> None:
     """"The new round" refers back to the thread in context as "the round" does."""
     evs = events("Norland and Estria resumed the Harbor talks in Port Venn on Monday.\n\nThe new round opened on Tuesday morning.")
     assert ("harbor", "talks_held", dt.date(2024, 3, 19)) in kinds(evs)
+
+
+def test_a_sentence_naming_nothing_stays_with_the_thread_in_context() -> None:
+    """No name and no "the talks": the sentence goes on with the paragraph's thread (a sentence
+    naming another process's parties does not)."""
+    body = ("Norland and Estria opened the Harbor talks in Port Venn on Monday. "
+            "In a joint statement afterwards they said they had made substantial progress.")
+    assert ("harbor", "progress_reported") in {(e.thread, e.type) for e in events(body)}
+    other = ("Norland and Estria opened the Harbor talks in Port Venn on Monday. "
+             "Kesh and Ombar said afterwards they had made substantial progress.")
+    assert ("harbor", "progress_reported") not in {(e.thread, e.type) for e in events(other)}
+
+
+def test_a_summit_or_a_treaty_is_the_process() -> None:
+    """Types that need the process named accept a summit or a treaty as the process."""
+    thursday = dt.date(2024, 3, 21)
+    assert ("harbor", "talks_postponed", thursday) in kinds(events("Estria postponed the summit on Thursday."))
+    assert ("harbor", "impasse_reported", thursday) in kinds(events("Estria broke off work on the treaty on Thursday."))

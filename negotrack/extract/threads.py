@@ -214,6 +214,6 @@ def _thread_for(view: SentenceView, clause: Clause, own: Optional[str], here: Op
         return here, False
     if weak and here not in weak:
         return None, False
-    if view.has(anaphora):
+    if view.has(anaphora) or not weak:
         return here, False
     return None, False
