@@ -11,9 +11,12 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from negotrack.errors import InputError, InputErrors
+
+if TYPE_CHECKING:
+    from negotrack.evaluate import Gold
 
 EXIT_BAD_INPUT = 2
 
@@ -427,6 +430,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return finish(failures)
 
 
+def _analyst(given: Path, corpus: Path, corpora: int) -> Gold:
+    """A second analyst's gold for `corpus`: the file itself, or DIR/<corpus name>/gold.yaml."""
+    from negotrack.evaluate import load_gold
+
+    if given.is_dir():
+        path = given / corpus.name / "gold.yaml"
+    elif corpora == 1:
+        path = given
+    else:
+        raise InputError(str(given), "with several corpora, --analyst takes a folder holding CORPUS_NAME/gold.yaml for each")
+    if not path.exists():
+        raise InputError(str(path), f"no second annotation for corpus {corpus.name}")
+    return load_gold(path)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from negotrack.evaluate import combine, evaluate_corpus, reliability, render_reliability, render_report
     from negotrack.lexicon import load_lexicon
@@ -439,7 +457,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     vocabulary, threads = ws.definitions
     lexicon = load_lexicon(ws.lexicon_path())
     proposers = () if args.rules_only else None
-    reports = [evaluate_corpus(c, vocabulary, threads, lexicon, proposers) for c in corpora]
+    analysts = [_analyst(args.analyst, c, len(corpora)) for c in corpora] if args.analyst else [None] * len(corpora)
+    reports = [evaluate_corpus(c, vocabulary, threads, lexicon, proposers, a) for c, a in zip(corpora, analysts)]
     together = combine(reports) if len(reports) > 1 else None
     table = reliability(reports) if args.calibration else None
     if args.json:
@@ -607,6 +626,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--brief", action="store_true", help="figures only, without every miss and extra")
     p.add_argument("--calibration", action="store_true", help="also the reliability table: how often events of each confidence are right")
     p.add_argument("--rules-only", action="store_true", help="without the learned typer (to compare)")
+    p.add_argument("--analyst", type=Path, metavar="FILE|DIR",
+                   help="score a second analyst's annotation instead of extraction: a gold file (one corpus), "
+                        "or a folder with CORPUS_NAME/gold.yaml for each corpus")
     p = add("changes", cmd_changes, "threads whose phase changed between what was known at two dates, with the events that moved them")
     p.add_argument("--since", type=parse_date, required=True, metavar="DATE", help="what was known on DATE")
     p.add_argument("--until", type=parse_date, metavar="DATE", help="against what was known on DATE (default: today)")

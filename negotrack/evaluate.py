@@ -236,10 +236,12 @@ def phase_at(
 
 def evaluate_corpus(
     corpus_dir: Path, vocabulary: Vocabulary, threads: dict[str, ThreadDef], lexicon: Lexicon,
-    proposers: Optional[Sequence[Proposer]] = None,
+    proposers: Optional[Sequence[Proposer]] = None, analyst: Optional[Gold] = None,
 ) -> EvalReport:
     """Extract every article the gold lists and score events and checkpoint phases.
-    `proposers` as in `extract_article`: None for the shipped learned stage, () for rules alone."""
+    `proposers` as in `extract_article`: None for the shipped learned stage, () for rules alone.
+    With `analyst` (a second annotation of the same articles), its events are scored instead of
+    extraction's, in the same way: how far two analysts agree is the ceiling to read F1 against."""
     gold = load_gold(corpus_dir / "gold.yaml")
     files: list[FileReport] = []
     all_events: list[Event] = []
@@ -253,8 +255,11 @@ def evaluate_corpus(
             files.append(FileReport(file=ga.file, fn=len(ga.events), misses=tuple(_gold_scored(g) for g in ga.events), error=exc.message))
             continue
         gold_events.extend(_as_event(g, ga.file, article.published) for g in ga.events)
-        extraction = extract_article(article, vocabulary, threads, lexicon, proposers)
-        events = list(extraction.events)
+        if analyst is not None:
+            theirs = next((a.events for a in analyst.articles if a.file == ga.file), ())
+            events = [_as_event(g, ga.file, article.published) for g in theirs]
+        else:
+            events = list(extract_article(article, vocabulary, threads, lexicon, proposers).events)
         all_events.extend(events)
         files.append(score_file(events, ga).model_copy(update={"published": article.published}))
     results: list[CheckpointResult] = []

@@ -114,3 +114,43 @@ def test_eval_scores_a_folder_against_its_gold(cli, lyss: Path, tmp_path: Path) 
     assert "talks_cancelled" in result.out  # the miss is listed
     human = cli("eval", str(corpus), "-w", str(lyss))
     assert human.code == 0 and "F1" in human.out
+
+
+def test_eval_scores_a_second_analyst_the_same_way(cli, lyss: Path, tmp_path: Path) -> None:
+    """`eval --analyst` scores another annotation of the same articles instead of extraction: one
+    event agreed, one that is the first gold's optional (set aside), one of its own (a false
+    positive), one gold event left out (a miss); a folder of annotations pairs them by name."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "01-round.txt").write_text(ARTICLE, encoding="utf-8")
+    (corpus / "gold.yaml").write_text(
+        "articles:\n"
+        "  - file: 01-round.txt\n"
+        "    events:\n"
+        "      - {thread: lyss-water, type: talks_held, date: 2030-06-13}\n"
+        "      - {thread: lyss-water, type: proposal_rejected, date: 2030-06-14}\n"
+        "    optional:\n"
+        "      - {thread: lyss-water, type: proposal_tabled, date: 2030-06-14}\n"
+        "checkpoints:\n"
+        "  - {thread: lyss-water, date: 2030-06-14, phase: stalled}\n",
+        encoding="utf-8",
+    )
+    second = tmp_path / "second" / "corpus"
+    second.mkdir(parents=True)
+    (second / "gold.yaml").write_text(
+        "articles:\n"
+        "  - file: 01-round.txt\n"
+        "    events:\n"
+        "      - {thread: lyss-water, type: talks_held, date: 2030-06-12}\n"
+        "      - {thread: lyss-water, type: proposal_tabled, date: 2030-06-14}\n"
+        "      - {thread: lyss-water, type: talks_suspended, date: 2030-06-14}\n",
+        encoding="utf-8",
+    )
+    for given in (second / "gold.yaml", second.parent):
+        result = cli("eval", str(corpus), "--json", "--analyst", str(given), "-w", str(lyss))
+        assert result.code == 0, result.err
+        f = json.loads(result.out)["figures"]
+        assert (f["tp"], f["fp"], f["fn"], f["set_aside"]) == (1, 1, 1, 1)
+        assert f["checkpoints_ok"] == 0 and f["checkpoints_ok_from_gold"] == 1  # suspended, not stalled
+    missing = cli("eval", str(corpus), str(corpus), "--analyst", str(second / "gold.yaml"), "-w", str(lyss))
+    assert missing.code == 2 and "folder holding CORPUS_NAME/gold.yaml" in missing.err and "Traceback" not in missing.err
