@@ -109,8 +109,9 @@ def test_a_200_kb_sentence_is_read_in_linear_time() -> None:
     t0 = time.perf_counter()
     x = extract_article(article(_long_sentence(200_000)), VOCAB, THREADS, lexicon)
     assert time.perf_counter() - t0 < 10
-    assert [(e.thread, e.type, e.date.isoformat()) for e in x.events] == [("harbor", "talks_held", "2024-03-19")]
-    assert {d.reason for d in x.discarded} == {"the same happening told again in this article"}
+    ruled = [(e.thread, e.type, e.date.isoformat()) for e in x.events if e.stage == "rule"]
+    assert ruled == [("harbor", "talks_held", "2024-03-19")]  # the learned stage may read more into it
+    assert {d.reason for d in x.discarded if not d.cue.startswith("model")} == {"the same happening told again in this article"}
 
 
 def test_an_article_over_the_size_cap_is_refused(tmp_path: Path) -> None:

@@ -57,6 +57,8 @@ def test_names_are_masked_but_days_and_tense_are_not() -> None:
     assert forms == ["envoys", "of", "<cap>", "met", "in", "<cap>", "<cap>", "on", "tuesday", "<num>", "march"]
     counts = features(tokens("They met."))
     assert counts["w:met"] == 1 and counts["b:they met"] == 1 and counts["c: met "] == 1
+    # a dateline's place is a name too, though it opens the sentence
+    assert [t.form for t in tokens("GENEVA — Envoys met")] == ["<cap>", "envoys", "met"]
 
 
 def toy(weights: dict[str, dict[str, float]], classes: list[str]) -> Typer:

@@ -63,14 +63,18 @@ class Ctx:
     @cached_property
     def hedge_start(self) -> int:
         """Where the hedge window begins: the last `hedge_window` words before the cue's end
-        (plus the cue's own words), inside its clause."""
+        (plus the cue's own words), inside its clause. A learned reading has no span of its own
+        (its anchor is only the word that weighed most): its window is its whole clause."""
         h = self.hit
+        if h.origin == "model":
+            return self.clause[0]
         words = self.view.words
         return words.window(self.clause[0], h.end, self.settings.hedge_window + words.count(h.start, h.end))
 
     @cached_property
     def hedge_zone(self) -> str:
-        return self.text[self.hedge_start:self.hit.end]
+        end = self.clause[1] if self.hit.origin == "model" else self.hit.end
+        return self.text[self.hedge_start:end]
 
     @cached_property
     def would(self) -> Optional[re.Match[str]]:

@@ -18,6 +18,7 @@ from typing import Iterator, Optional
 import numpy as np
 
 from negotrack.extract.cues import Hit, Proposer
+from negotrack.extract.threads import DATELINE
 from negotrack.lexicon import Settings
 
 MODEL_PATH = Path(__file__).with_name("typer.npz")
@@ -43,12 +44,17 @@ class Token:
 def tokens(text: str) -> list[Token]:
     """Normalised tokens with their spans in `text` (spans anchor modality checks)."""
     out: list[Token] = []
-    for i, m in enumerate(_TOKEN.finditer(text)):
+    # a dateline ("GENEVA, March 4 —") is names only: the sentence proper begins after it, and
+    # its first word is a word like any other
+    dateline = DATELINE.match(text)
+    opening = dateline.end() if dateline else 0
+    for m in _TOKEN.finditer(text):
         w = m.group()
         low = w.lower()
+        first = not out or out[-1].start < opening <= m.start()
         if w[0].isdigit():
             form = "<num>"
-        elif w[0].isupper() and i > 0 and low not in _KEEP_CAPS:
+        elif m.start() < opening or (w[0].isupper() and not first and low not in _KEEP_CAPS):
             form = "<cap>"
         else:
             form = low
