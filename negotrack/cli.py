@@ -371,6 +371,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     ws = _workspace(args)
     results, failures = extract_files(ws, [Path(p) for p in args.files], args.published)
+    maybe = _suggestions(ws, results) if args.suggest else {}
     if args.json:
         out = []
         for ex in results:
@@ -397,6 +398,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             if args.discarded:
                 for d in ex.discarded:
                     out.append({"file": d.path, "discarded": True, **d.model_dump(mode="json")})
+            for m in maybe.get(ex.article.path, ()):
+                out.append({"file": m.path, "suggested": True, **m.model_dump(mode="json"), "add_event": _add_event_args(ws, m)})
         emit_json(out)
     else:
         for ex in results:
@@ -410,7 +413,31 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 for d in ex.discarded:
                     sides = f" [claimed by {d.attribution or '?'}, denied by {d.disputed_by}]" if d.disputed_by else ""
                     print(f"  discarded {d.thread or '-'} {d.type} ({d.reason}){sides}: “{short(d.quote, 100)}”")
+            for m in maybe.get(ex.article.path, ()):
+                print(f"  maybe {m.date or '-'} {m.thread} {m.type} ({m.why}): “{short(m.quote, 120)}”")
+        if any(maybe.values()):
+            print("record one you accept with: negotrack add-event THREAD TYPE --article FILE --quote \"EXACT WORDS\" [--date DATE]"
+                  " (--json gives each suggestion's arguments)")
     return finish(failures)
+
+
+def _suggestions(ws: Any, results: list) -> dict[str, list]:
+    """Per article, what extraction may have missed (`negotrack/extract/suggest.py`)."""
+    from negotrack.extract.suggest import suggestions
+    from negotrack.lexicon import load_lexicon
+
+    vocabulary, threads = ws.definitions
+    lexicon = load_lexicon(ws.lexicon_path())
+    return {ex.article.path: suggestions(ex.article, ex, vocabulary, threads, lexicon) for ex in results}
+
+
+def _add_event_args(ws: Any, m: Any) -> list[str]:
+    """The `negotrack add-event` arguments that record a suggestion as it stands, from any folder
+    (an article's path is kept relative to its workspace: add-event is given the file itself)."""
+    here = ws.root / m.path
+    article = str(here.resolve()) if here.exists() else m.path
+    args = [m.thread, m.type, "--article", article, "--quote", m.quote]
+    return args + (["--date", m.date.isoformat()] if m.date else [])
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -618,6 +645,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+")
     p.add_argument("--published", type=parse_date, help="publication date for articles that have none")
     p.add_argument("--discarded", action="store_true", help="also show cues set aside (negated, conditional, ...) and why")
+    p.add_argument("--suggest", action="store_true",
+                   help="also show what extraction may have missed: learned readings below the threshold (down to "
+                        "settings.suggest_threshold) and cues a check set aside, for an analyst to record with add-event")
     p = add("ingest", cmd_ingest, "draw events from articles and record them in the workspace")
     p.add_argument("paths", nargs="+", metavar="FILE|DIR")
     p.add_argument("--published", type=parse_date, help="publication date for articles that have none")

@@ -198,6 +198,8 @@ class Settings(_Strict):
     # second type beside the rules' only at `model_second_threshold` (0 < t <= 1; 1 turns it off)
     model_threshold: float = Field(default=0.7, gt=0, le=1)
     model_second_threshold: float = Field(default=0.8, gt=0, le=1)
+    # `extract --suggest`: learned readings down to this probability are shown as possible misses
+    suggest_threshold: float = Field(default=0.3, gt=0, le=1)
 
 
 LIST_NAMES = (

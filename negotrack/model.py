@@ -384,6 +384,20 @@ class Discarded(Record):
     disputed_by: Optional[str] = None  # who denied it: a disputed claim keeps both sides
 
 
+class Suggestion(Record):
+    """A happening extraction did not record but an analyst may want to: a learned reading below
+    the threshold, or a cue set aside by a check. Shown, never recorded or replayed."""
+
+    path: str
+    thread: str
+    type: str
+    date: Optional[dt.date]  # None: a set-aside cue, which is not dated
+    quote: str
+    start: int
+    end: int
+    why: str
+
+
 class Extraction(Record):
     """What one article yields: events to record, and the cues set aside with their reasons."""
 
