@@ -17,6 +17,8 @@ from negotrack.errors import InputError, InputErrors
 
 if TYPE_CHECKING:
     from negotrack.evaluate import Gold
+    from negotrack.model import Extraction, Suggestion
+    from negotrack.workspace import Workspace
 
 EXIT_BAD_INPUT = 2
 
@@ -421,7 +423,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return finish(failures)
 
 
-def _suggestions(ws: Any, results: list) -> dict[str, list]:
+def _suggestions(ws: Workspace, results: list[Extraction]) -> dict[str, list[Suggestion]]:
     """Per article, what extraction may have missed (`negotrack/extract/suggest.py`)."""
     from negotrack.extract.suggest import suggestions
     from negotrack.lexicon import load_lexicon
@@ -431,7 +433,7 @@ def _suggestions(ws: Any, results: list) -> dict[str, list]:
     return {ex.article.path: suggestions(ex.article, ex, vocabulary, threads, lexicon) for ex in results}
 
 
-def _add_event_args(ws: Any, m: Any) -> list[str]:
+def _add_event_args(ws: Workspace, m: Suggestion) -> list[str]:
     """The `negotrack add-event` arguments that record a suggestion as it stands, from any folder
     (an article's path is kept relative to its workspace: add-event is given the file itself)."""
     here = ws.root / m.path

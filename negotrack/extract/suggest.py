@@ -1,10 +1,10 @@
 """What extraction may have missed in an article, for an analyst to look at.
 
-Extraction draws about a third of what an analyst draws from news it was not tuned on; an
-analyst who checks every sentence gains nothing from it. These are the few sentences worth a
-look: learned readings the typer scored below its threshold (down to `suggest_threshold`), run
-through every check like any reading, and cues a check set aside while naming a thread. They
-are shown, never recorded: `add-event` records the ones the analyst accepts.
+Extraction draws about a third of what an analyst draws from news it was not tuned on. To find
+the rest an analyst need not reread every sentence: these are the few worth a look, learned
+readings the typer scored below its threshold (down to `suggest_threshold`), run through every
+check like any reading, and cues a check set aside while naming a thread. They are shown, never
+recorded: `add-event` records the ones the analyst accepts.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ def suggestions(
         ))
     recorded = {(e.thread, e.type) for e in extraction.events}
     for d in extraction.discarded:
-        if d.thread is None or d.type not in vocabulary.event_type_names or (d.thread, d.type) in recorded and d.reason.startswith("the same happening"):
+        told_again = (d.thread, d.type) in recorded and d.reason.startswith("the same happening")
+        if d.thread is None or d.type not in vocabulary.event_type_names or told_again:
             continue
         out.setdefault((d.thread, d.type, d.start), Suggestion(
             path=article.path, thread=d.thread, type=d.type, date=None, quote=d.quote, start=d.start, end=d.end,
