@@ -33,7 +33,9 @@ def test_non_editable_install_in_a_fresh_venv(tmp_path: Path) -> None:
 
     shipped = negotrack("status")
     assert shipped.returncode == 0 and "doha-ceasefire" in shipped.stdout, shipped.stderr
-    assert negotrack("init", "my-talks").returncode == 0
+    assert negotrack("init", "clean").returncode == 0  # a clean workspace: the vocabulary and lexicon only
+    assert sorted(p.name for p in (work / "clean" / "states").iterdir()) == ["lexicon.yaml", "vocabulary.yaml"]
+    assert negotrack("init", "--example", "my-talks").returncode == 0
     assert sorted(p.name for p in (work / "my-talks" / "states").iterdir()) == [
         "doha-ceasefire.yaml", "lexicon.yaml", "us-israel-rafah.yaml", "vocabulary.yaml"
     ]
