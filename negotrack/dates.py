@@ -237,6 +237,7 @@ def _resolve(m: re.Match[str], published: date, tense: Tense) -> _Resolved:
 _DEADLINE = re.compile(
     r"\b(?:[Dd]ue|[Dd]eadline(?: of| is)?|[Ee]xpires?|[Ee]xpiring|[Ee]xpiry(?: date)?(?: of| is)?|[Ll]apses?)"
     r"\s+(?:on\s+|by\s+|in\s+)?$"
+    r"|\b[Bb]y\s+$"  # "report by July": a deadline, which may lie either side of publication
 )
 
 

@@ -188,6 +188,14 @@ def test_months_explicit(text: str, tense: str, expected: date) -> None:
     assert resolved(text, tense=tense) == (expected, "month")
 
 
+def test_a_by_deadline_is_the_nearest_reading_even_in_a_past_sentence() -> None:
+    """"report on their progress by July" (published in March) looks ahead; "by January" in a
+    past narrative published in March looks back: whichever reading is nearer publication."""
+    assert resolved("The delegations were told to report on their progress by July.") == (date(2024, 7, 1), "month")
+    assert resolved("By January the talks had collapsed.") == (date(2024, 1, 1), "month")
+    assert resolved("The plan was floated in July.") == (date(2023, 7, 1), "month")  # no deadline: the past one
+
+
 def test_leap_day_without_year_goes_back_to_a_leap_year() -> None:
     assert resolved("It was signed on Feb. 29.", date(2025, 1, 10)) == (date(2024, 2, 29), "day")
 
