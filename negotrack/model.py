@@ -137,14 +137,19 @@ class MachineDef(Record):
     transitions: tuple[TransitionDef, ...]
 
 
-class ThreadFile(Record):
-    """A thread file as written: with `machine:` its states and transitions are only changes."""
+class ThreadNames(Record):
+    """What names a thread: its id and title, and the names extraction finds it by."""
 
     id: str
     title: str
     parties: tuple[str, ...] = ()
     mediators: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+
+
+class ThreadFile(ThreadNames):
+    """A thread file as written: with `machine:` its states and transitions are only changes."""
+
     machine: Optional[str] = None
     initial: Optional[str] = None
     states: tuple[StateDef, ...] = ()
@@ -155,14 +160,9 @@ class ThreadFile(Record):
     path: str = ""
 
 
-class ThreadDef(Record):
+class ThreadDef(ThreadNames):
     """A thread as replay runs it: its machine's states and transitions merged with its own."""
 
-    id: str
-    title: str
-    parties: tuple[str, ...] = ()
-    mediators: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()
     initial: str
     states: tuple[StateDef, ...]
     transitions: tuple[TransitionDef, ...]

@@ -14,7 +14,6 @@ from typing import Iterable, Iterator, Mapping, Optional
 
 from negotrack.errors import InputError
 from negotrack.eventlog import DATE, FILE, ID, LINE, ORIGIN, TYPE, LogEntry, read_event_at
-from negotrack.logcheck import article_problems  # noqa: F401 - where it used to live
 from negotrack.model import Blocked, Event, SourceRef, StartRow, Step, ThreadDef, ThreadStatus
 from negotrack.overdue import clock, overdue
 from negotrack.replay import ReplayResult, Row, replay, rules_for
